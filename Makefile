@@ -1,0 +1,31 @@
+# Two commands for a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)  ## start the sample course's server
+	$(BIN)/course serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check course tests benchmarks
+	$(BIN)/ruff format --check course tests benchmarks
+
+test: $(STAMP) lint  ## the whole suite: lint, unit, integration, notebooks
+	$(BIN)/pytest -n 2 --dist loadscope
+	$(BIN)/pytest --nbval-lax -p no:randomly notebooks
+
+format: $(STAMP)
+	$(BIN)/ruff format course tests benchmarks
+	$(BIN)/ruff check --fix course tests benchmarks
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,34 @@
+"""``course build``: what the course publishes: the syllabus, the calendar, student versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.build.ical import course_calendar
+from course.build.links import binder_link, nbgitpuller_link
+from course.build.syllabus import render_syllabus
+from course.plan import Course
+
+__all__ = ["BuildResult", "binder_link", "build", "course_calendar", "nbgitpuller_link"]
+
+CALENDAR_FILE = "course.ics"
+
+
+@dataclass
+class BuildResult:
+    site: Path
+    syllabus: Path
+    calendar: Path
+    releases: list[Path] = field(default_factory=list)
+
+
+def build(course: Course) -> BuildResult:
+    """Write everything learners receive into the course's data folder; sources stay untouched."""
+    site = course.data_path / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    calendar = site / CALENDAR_FILE
+    calendar.write_bytes(course_calendar(course).to_ical())
+    syllabus = site / "index.html"
+    syllabus.write_text(render_syllabus(course, calendar_file=CALENDAR_FILE), encoding="utf-8")
+    return BuildResult(site=site, syllabus=syllabus, calendar=calendar)

@@ -1,0 +1,13 @@
+"""The `course` command line: parses options and calls one function of a capability per command."""
+
+from __future__ import annotations
+
+from course.cli.app import main
+from course.cli.build import build
+from course.cli.check import check
+from course.cli.serve import serve
+
+for command in (check, build, serve):
+    main.add_command(command)
+
+__all__ = ["main"]

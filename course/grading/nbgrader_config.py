@@ -1,0 +1,71 @@
+"""nbgrader's configuration, derived from the course plan so no fact is kept twice.
+
+nbgrader reads folders and the gradebook from traitlets; the kit computes them
+from course.yml: sources stay in ``exercises/``, everything nbgrader generates
+goes under the course's ignored data folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from nbgrader.api import Base
+from nbgrader.dbutil import ALEMBIC_DIR
+from sqlalchemy import create_engine
+from traitlets.config import Config
+
+from course.plan import Course
+
+SOURCE_DIRECTORY = "exercises"
+GENERATED_STEPS = (
+    "release",
+    "submitted",
+    "autograded",
+    "feedback",
+    "solution",
+    "source_with_tests",
+)
+
+
+def gradebook_path(course: Course) -> Path:
+    return course.data_path / "gradebook.db"
+
+
+def ensure_gradebook(course: Course) -> Path:
+    """Create the data folder and nbgrader's gradebook, stamped with nbgrader's schema revision.
+
+    nbgrader creates a missing gradebook itself, but asks the ``alembic`` command
+    on PATH for the revision: a ``.venv/bin/course`` run without the venv
+    activated fails there, and leaves a gradebook without ``alembic_version``
+    that ``nbgrader db upgrade`` can no longer migrate. Creating the tables and
+    stamping the head revision in-process (alembic's Python API, no subprocess)
+    avoids both; a gradebook that was left half-made that way is stamped too.
+    Call it before anything opens a Gradebook; it does nothing to a stamped one.
+    """
+    path = gradebook_path(course)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            migrations = MigrationContext.configure(connection)
+            if migrations.get_current_revision() is None:
+                Base.metadata.create_all(connection)
+                migrations.stamp(ScriptDirectory(ALEMBIC_DIR), "head")
+    finally:
+        engine.dispose()
+    return path
+
+
+def nbgrader_config(course: Course) -> Config:
+    """A traitlets Config that makes nbgrader's apps and API work on this course."""
+    config = Config()
+    config.CourseDirectory.root = str(course.root)
+    config.CourseDirectory.course_id = course.id
+    config.CourseDirectory.source_directory = SOURCE_DIRECTORY
+    for step in GENERATED_STEPS:
+        setattr(config.CourseDirectory, f"{step}_directory", f"{course.data_dir}/{step}")
+    config.CourseDirectory.db_url = f"sqlite:///{gradebook_path(course)}"
+    config.Exchange.root = str(course.data_path / "exchange")
+    return config

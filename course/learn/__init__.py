@@ -1,0 +1,1 @@
+"""The learner's side: widgets and progress events (issue 4)."""

@@ -1,0 +1,16 @@
+"""The course plan: course.yml as a validated model, the single source of course facts."""
+
+from course.plan.loader import PLAN_FILE, find_course, load_course
+from course.plan.model import Course, Exercise, Live, Module, Objective, SelfPaced
+
+__all__ = [
+    "PLAN_FILE",
+    "Course",
+    "Exercise",
+    "Live",
+    "Module",
+    "Objective",
+    "SelfPaced",
+    "find_course",
+    "load_course",
+]

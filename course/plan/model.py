@@ -1,0 +1,169 @@
+"""The schema of course.yml: what a course plan may say, checked field by field.
+
+Cross-field rules that need the files on disk or the whole plan (references,
+date order, cycles) live in ``crosscheck``; this module only knows shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from difflib import get_close_matches
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
+
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+BLENDED_MODELS = (
+    "station-rotation",
+    "lab-rotation",
+    "flipped-classroom",
+    "individual-rotation",
+    "flex",
+    "a-la-carte",
+    "enriched-virtual",
+)
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d+)\s*h(?:ours?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?\s*$", re.IGNORECASE
+)
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read durations the way people write them in a plan: ``40min``, ``2h``, ``1h30min``."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(minutes=value)
+    match = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if not match or not (match["h"] or match["m"]):
+        raise ValueError(f"{value!r} is not a duration (write it like 40min, 2h or 1h30min)")
+    minutes = int(match["h"] or 0) * 60 + int(match["m"] or 0)
+    if minutes <= 0:
+        raise ValueError(f"{value!r} is not a positive duration")
+    return timedelta(minutes=minutes)
+
+
+def _relative_path(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts:
+        raise ValueError(
+            f"{value!r} must be a path inside the course folder, like notebooks/x.ipynb"
+        )
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+RelPath = Annotated[str, BeforeValidator(_relative_path), Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Objective(_Strict):
+    level: Literal[BLOOM_LEVELS]  # type: ignore[valid-type]
+    text: Text
+
+
+class SelfPaced(_Strict):
+    notebook: RelPath
+    time_to_learn: Duration
+    opens: date
+
+
+class Exercise(_Strict):
+    assignment: Id
+    due: datetime
+    mastery: float = Field(0.8, gt=0, le=1, description="share of points that counts as ready")
+
+
+class Live(_Strict):
+    starts: datetime
+    duration: Duration
+    group_notebook: RelPath | None = None
+    polls: RelPath | None = None
+    present: RelPath | None = None
+
+
+class Module(_Strict):
+    id: Id
+    title: Text
+    summary: str = ""
+    objectives: list[Objective] = []
+    requires: list[Id] = []
+    self_paced: SelfPaced | None = None
+    exercise: Exercise | None = None
+    live: Live | None = None
+
+
+class Repository(_Strict):
+    """Where the course is published, for Binder and nbgitpuller links."""
+
+    url: Annotated[str, Field(pattern=r"^https://github\.com/[\w.-]+/[\w.-]+/?$")]
+    branch: str = "main"
+    hub: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+
+class Course(_Strict):
+    """A validated course plan, anchored to the folder that holds its course.yml."""
+
+    id: Id
+    title: Text
+    description: str = ""
+    timezone: str
+    model: Literal[BLENDED_MODELS]  # type: ignore[valid-type]
+    instructors: list[Id] = Field(min_length=1)
+    repository: Repository | None = None
+    data_dir: RelPath = "var"
+    modules: list[Module] = Field(min_length=1)
+
+    _root: Path = PrivateAttr(default=Path("."))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            close = get_close_matches(value, available_timezones(), n=1)
+            suggestion = f"; did you mean {close[0]}?" if close else ""
+            raise ValueError(
+                f"{value!r} is not an IANA time zone like Europe/Berlin{suggestion}"
+            ) from None
+        return value
+
+    @property
+    def root(self) -> Path:
+        """The course folder: every relative path in the plan starts here."""
+        return self._root
+
+    @property
+    def data_path(self) -> Path:
+        """Generated and learner data: ignored by git, never committed."""
+        return self._root / self.data_dir
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def localize(self, moment: datetime | date) -> datetime:
+        """Plan times are wall-clock times in the course's time zone unless they say otherwise."""
+        if not isinstance(moment, datetime):
+            moment = datetime(moment.year, moment.month, moment.day)
+        return moment.replace(tzinfo=self.tz) if moment.tzinfo is None else moment
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise KeyError(module_id)
+
+    def assignments(self) -> list[str]:
+        return [m.exercise.assignment for m in self.modules if m.exercise]

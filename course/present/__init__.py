@@ -1,0 +1,1 @@
+"""Presentation apps with Voila (issue 6)."""
