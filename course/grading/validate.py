@@ -15,6 +15,7 @@ timeout and each notebook under a time budget.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -216,7 +217,8 @@ async def _check_solution(
     for cell in tests:
         score, points = determine_grade(cell)
         if score is None or score < points:
-            failing.append(f"{_grade_id(cell)}: {score or 0:g} of {points:g} points ({_why(cell)})")
+            why = _why(cell, cell_timeout)
+            failing.append(f"{_grade_id(cell)}: {score or 0:g} of {points:g} points ({why})")
     if failing:
         return ExerciseCheck(assignment, name, False, "; ".join(failing), path.name)
     if not tests:
@@ -291,13 +293,17 @@ async def _execute(
             kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
             resources={"metadata": {"path": scratch}},
         )
-        try:
-            await asyncio.wait_for(
-                client.async_execute(cwd=scratch, stderr=subprocess.DEVNULL), budget
-            )
-        except TimeoutError:
+        run = asyncio.ensure_future(client.async_execute(cwd=scratch, stderr=subprocess.DEVNULL))
+        finished, _ = await asyncio.wait({run}, timeout=budget)
+        if not finished:
+            # cancelling makes nbclient shut the kernel down; whatever that raises
+            # (often DeadKernelError) says nothing more than "over budget"
+            run.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await run
             return None, f"did not finish within its {budget:g} s budget"
-        except Exception as error:  # a dead or missing kernel: report it, check the rest
+        if run.exception() is not None:  # a dead or missing kernel: report it, check the rest
+            error = run.exception()
             return None, f"could not be executed: {type(error).__name__}: {error}"
     return nb, ""
 
@@ -320,8 +326,13 @@ def _after_an_answer(nb: NotebookNode, test: NotebookNode) -> bool:
     return False
 
 
-def _why(cell: NotebookNode) -> str:
+def _why(cell: NotebookNode, cell_timeout: int) -> str:
     for output in cell.get("outputs", []):
+        if output.output_type == "error" and output.ename in (
+            "KeyboardInterrupt",
+            "CellTimeoutError",
+        ):
+            return f"interrupted after the {cell_timeout} s cell timeout"
         if output.output_type == "error":
             return f"{output.ename}: {output.evalue}".rstrip(": ")
         if output.output_type == "stream" and output.name == "stderr":
