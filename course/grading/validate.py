@@ -123,7 +123,9 @@ async def async_check_exercises(
     jobs: list[Callable[[], Awaitable[ExerciseCheck]]] = []
     for name, path, nb in runs:
         jobs.append(lambda n=name, p=path, s=nb: _check_solution(n, p, s, cell_timeout, budget))
-        jobs.append(lambda n=name, p=path: _check_student(course, n, p, cell_timeout, budget))
+        jobs.append(
+            lambda n=name, p=path, s=nb: _check_student(course, n, p, s, cell_timeout, budget)
+        )
     dynamic = await asyncio.gather(*(limited(job) for job in jobs))
     order = {name: i for i, name in enumerate(assignments)}
     return sorted([*static, *dynamic], key=lambda c: (order.get(c.assignment, 0), c.notebook))
@@ -229,7 +231,12 @@ async def _check_solution(
 
 
 async def _check_student(
-    course: Course, assignment: str, path: Path, cell_timeout: int, budget: float
+    course: Course,
+    assignment: str,
+    path: Path,
+    source: NotebookNode,
+    cell_timeout: int,
+    budget: float,
 ) -> ExerciseCheck:
     name = "student version fails the tests that need an answer"
     try:
@@ -238,6 +245,7 @@ async def _check_student(
         return ExerciseCheck(
             assignment, name, False, f"nbgrader cannot release it: {error}", path.name
         )
+    _restore_tests(released, source)
     executed, error = await _execute(released, path.parent, cell_timeout, budget)
     if executed is None:
         return ExerciseCheck(assignment, name, False, error, path.name)
@@ -314,6 +322,17 @@ def _autograded_tests(nb: NotebookNode) -> list[NotebookNode]:
         for cell in nb.cells
         if cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
     ]
+
+
+def _restore_tests(released: NotebookNode, source: NotebookNode) -> None:
+    """Put the hidden tests back, as nbgrader's OverwriteCells does when it grades.
+
+    What matters is the score an untouched student version would get from the
+    grader, so a test whose assertions are all hidden is judged on them.
+    """
+    tests = {_grade_id(cell): cell.source for cell in _autograded_tests(source)}
+    for cell in _autograded_tests(released):
+        cell.source = tests.get(_grade_id(cell), cell.source)
 
 
 def _after_an_answer(nb: NotebookNode, test: NotebookNode) -> bool:

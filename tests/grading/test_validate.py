@@ -41,6 +41,12 @@ def _test_without_answer(nb: NotebookNode) -> None:
     nb.cells[2].source = "assert callable(squares)"
 
 
+def _hidden_only(nb: NotebookNode) -> None:
+    nb.cells[
+        2
+    ].source = "### BEGIN HIDDEN TESTS\nassert squares(3) == [0, 1, 4]\n### END HIDDEN TESTS"
+
+
 def _outputs_left(nb: NotebookNode) -> None:
     nb.cells[2].outputs = [new_output("stream", name="stdout", text="ok\n")]
     nb.cells[2].execution_count = 3
@@ -69,6 +75,7 @@ def course_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, change in [
         ("wrong_solution", _wrong_solution),
         ("test_without_answer", _test_without_answer),
+        ("hidden_only", _hidden_only),
         ("outputs_left", _outputs_left),
         ("duplicate_id", _duplicate_id),
         ("bad_metadata", _bad_metadata),
@@ -125,6 +132,14 @@ def test_student_version_that_passes_without_an_answer_is_reported(
     assert "test_squares gives all 2 points to the unanswered student version" in verdict.detail
     assert "test_evens" not in verdict.detail
     assert _verdict(checks, "test_without_answer", SOLUTION).passed
+
+
+def test_test_with_only_hidden_assertions_is_judged_as_the_grader_would(
+    checks: list[ExerciseCheck],
+) -> None:
+    """The released cell is empty, but grading restores the hidden test, which then fails."""
+    assert _verdict(checks, "hidden_only", STUDENT).passed
+    assert _verdict(checks, "hidden_only", SOLUTION).passed
 
 
 def test_outputs_left_in_a_source_are_reported(checks: list[ExerciseCheck]) -> None:
