@@ -1,0 +1,76 @@
+"""What the learner sees: every result carries HTML for the browser and plain text for the rest.
+
+Notebooks run under nbval, nbconvert or a plain terminal only keep ``text/plain``,
+so that text has to read well on its own, not be a Python ``repr``.
+"""
+
+from __future__ import annotations
+
+import html
+import reprlib
+from typing import Any
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = 120
+_SHORT.maxother = 120
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = _SHORT.maxdict = 12
+
+COLORS = {"ok": "#1a7f37", "fail": "#cf222e", "info": "#0969da", "muted": "#57606a"}
+MARKS = {"ok": "✔", "fail": "✘", "info": "💡", "muted": "·"}
+
+
+def short(value: Any) -> str:
+    """A repr that fits on a line, so a long list does not drown the message."""
+    return _SHORT.repr(value)
+
+
+class Line:
+    """One line of feedback: a kind (ok, fail, info, muted) and its text."""
+
+    def __init__(self, kind: str, text: str, code: str | None = None) -> None:
+        self.kind, self.text, self.code = kind, text, code
+
+    def plain(self) -> str:
+        body = f"{MARKS[self.kind]} {self.text}"
+        if self.code:
+            body += "\n" + "\n".join("    " + row for row in self.code.splitlines())
+        return body
+
+    def html(self) -> str:
+        color = COLORS[self.kind]
+        body = f'<span style="color:{color}">{MARKS[self.kind]}</span> {html.escape(self.text)}'
+        if self.code:
+            body += f"<pre style='margin:4px 0 4px 1.5em'>{html.escape(self.code)}</pre>"
+        return f"<div>{body}</div>"
+
+
+class Panel:
+    """A titled block of lines, shown once as the last expression of a cell.
+
+    Results are returned, not printed, so tests and text mode can read them and the
+    notebook shows them the usual way (put ``ex.check()`` last in its cell).
+    """
+
+    def __init__(self, title: str, lines: list[Line]) -> None:
+        self.title, self.lines = title, lines
+
+    def text(self) -> str:
+        return "\n".join([self.title, *(line.plain() for line in self.lines)])
+
+    def _repr_html_(self) -> str:
+        rows = "".join(line.html() for line in self.lines)
+        return (
+            "<div style='border-left:4px solid #d0d7de;padding:4px 10px'>"
+            f"<b>{html.escape(self.title)}</b>{rows}</div>"
+        )
+
+    def __repr__(self) -> str:
+        return self.text()
+
+
+def widget_bundle(widget: Any, text: str, html_text: str) -> dict[str, Any]:
+    """The widget's own bundle, with readable text and HTML for renderers without widgets."""
+    data = dict(widget._repr_mimebundle_())
+    data["text/plain"] = text
+    data["text/html"] = html_text
+    return data
