@@ -15,6 +15,7 @@ Everything is written under the course's data folder (``var/release``,
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -212,8 +213,8 @@ def _last_error(records: Sequence[logging.LogRecord]) -> str:
         message = record.getMessage().strip()
         if record.levelno < logging.ERROR or not message:
             continue
-        if "Traceback" in message:
-            return message.splitlines()[-1].strip()
+        if "Traceback" in message:  # its last line is "module.SomeError: what happened"
+            return re.sub(r"^[\w.]+: ", "", message.splitlines()[-1].strip())
         if not message.startswith(_GENERIC_ERRORS):
             return message
     return ""

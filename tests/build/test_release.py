@@ -181,3 +181,22 @@ def test_unclosed_solution_region_is_named_with_nbgraders_reason(course_dir: Pat
 
     assert str(caught.value) == ("exercises/hello/squares.ipynb: no end solution statement found")
     assert not (course_dir / "var" / "release" / "hello").exists()
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's add_submission
+def test_changing_notebooks_after_submissions_is_refused_with_nbgraders_reason(
+    course_dir: Path,
+) -> None:
+    course = load_course(course_dir)
+    release(course)
+    with Gradebook(f"sqlite:///{gradebook_path(course)}", course.id) as gradebook:
+        gradebook.add_student("alice")
+        gradebook.add_submission("hello", "alice")
+    shutil.copy(course_dir / SOURCE, course_dir / "exercises/hello/extra.ipynb")
+    (course_dir / SOURCE).unlink()
+
+    with pytest.raises(ReleaseError) as caught:
+        release(course)
+
+    assert str(caught.value).startswith("assignment 'hello': Cannot modify existing assignment")
+    assert "because there are submissions associated with it" in str(caught.value)
