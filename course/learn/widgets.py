@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 def quiz_widget(quiz: Quiz) -> dict[str, Any]:
-    """Question, input, Submit and an Output for feedback; text and HTML for other renderers."""
+    """The quiz's widget bundle, with text and HTML for renderers without widgets."""
+    return widget_bundle(quiz_box(quiz), quiz.text(), _quiz_html(quiz))
+
+
+def quiz_box(quiz: Quiz) -> w.VBox:
+    """Question, input, Submit and an Output for the feedback, in that order."""
     spec = quiz.spec
     if spec.kind == "single":
         choice: Any = w.RadioButtons(options=list(spec.options), value=None)
@@ -45,8 +50,7 @@ def quiz_widget(quiz: Quiz) -> dict[str, Any]:
             display(quiz.answer(read()))
 
     submit.on_click(on_submit)
-    box = w.VBox([w.HTML(f"<b>{html.escape(spec.question)}</b>"), field, submit, output])
-    return widget_bundle(box, quiz.text(), _quiz_html(quiz))
+    return w.VBox([w.HTML(f"<b>{html.escape(spec.question)}</b>"), field, submit, output])
 
 
 def _quiz_html(quiz: Quiz) -> str:
