@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -353,12 +354,26 @@ def _why(cell: NotebookNode, cell_timeout: int) -> str:
         ):
             return f"interrupted after the {cell_timeout} s cell timeout"
         if output.output_type == "error":
-            return f"{output.ename}: {output.evalue}".rstrip(": ")
+            return f"{output.ename}: {output.evalue}".rstrip(": ") + _failing_line(output)
         if output.output_type == "stream" and output.name == "stderr":
             return f"wrote to stderr: {output.text.strip()[:200]}"
         if output.output_type == "execute_result":
             return f"partial credit {output.data.get('text/plain', '')}"
     return "no output"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ARROW = re.compile(r"^-+>\s*(\d+)\s(.*)$")
+
+
+def _failing_line(error: NotebookNode) -> str:
+    """The line IPython's traceback points at in the cell, e.g. the assert that failed."""
+    for frame in reversed(error.get("traceback", [])):
+        for line in _ANSI.sub("", frame).splitlines():
+            match = _ARROW.match(line.strip())
+            if match:
+                return f" at line {match[1]}: {match[2].strip()[:160]}"
+    return ""
 
 
 def _grade_id(cell: NotebookNode) -> str:

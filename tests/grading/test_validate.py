@@ -119,7 +119,9 @@ def test_solution_that_fails_its_own_test_is_reported(checks: list[ExerciseCheck
     verdict = _verdict(checks, "wrong_solution", SOLUTION)
 
     assert not verdict.passed
-    assert verdict.detail == "test_squares: 0 of 2 points (AssertionError)"
+    assert verdict.detail == (
+        "test_squares: 0 of 2 points (AssertionError at line 1: assert squares(3) == [0, 1, 4])"
+    )
     assert verdict.assignment == "hello"
 
 
