@@ -99,6 +99,7 @@ class Options:
     workers: int = 0  # 0: two kernels per CPU
     force: bool = False
     budget_seconds: float = 300.0
+    cell_timeout: int | None = None  # None: nbgrader's Execute.timeout (30 s unless configured)
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     landlock: bool = True
 
@@ -112,6 +113,9 @@ def grade_config(
 ) -> GradeReport:
     """Autograde ``assignment`` for the course described by an nbgrader ``config``."""
     options = options or Options()
+    if options.cell_timeout is not None:
+        config = Config(config)
+        config.Execute.timeout = options.cell_timeout
     _ensure_venv_on_path()
     started = time.perf_counter()
     run = _Run(config, assignment, options)
