@@ -216,7 +216,13 @@ async def _check_solution(
     if executed is None:
         return ExerciseCheck(assignment, name, False, error, path.name)
     tests = _autograded_tests(executed)
-    failing = []
+    failing = [
+        f"cell {i} ({_label(cell)}) raised {_why(cell, cell_timeout)}"
+        for i, cell in enumerate(executed.cells)
+        if cell.cell_type == "code"
+        and not any(cell is test for test in tests)
+        and any(output.output_type == "error" for output in cell.get("outputs", []))
+    ]
     for cell in tests:
         score, points = determine_grade(cell)
         if score is None or score < points:

@@ -60,6 +60,7 @@ def test_release_writes_the_student_version_under_var(course_dir: Path) -> None:
     released = release(course)
 
     assert released == [course_dir / "var" / "release" / "hello" / "squares.ipynb"]
+    assert (course_dir / "var/release/hello/numbers.txt").read_text() == "1 2 3 4\n"
     nb = nbformat.read(released[0], as_version=4)
     code = "\n".join(cell.source for cell in nb.cells)
     assert "raise NotImplementedError()" in code

@@ -47,6 +47,10 @@ def _hidden_only(nb: NotebookNode) -> None:
     ].source = "### BEGIN HIDDEN TESTS\nassert squares(3) == [0, 1, 4]\n### END HIDDEN TESTS"
 
 
+def _missing_data(nb: NotebookNode) -> None:
+    nb.cells[7].source = nb.cells[7].source.replace("numbers.txt", "missing.txt")
+
+
 def _outputs_left(nb: NotebookNode) -> None:
     nb.cells[2].outputs = [new_output("stream", name="stdout", text="ok\n")]
     nb.cells[2].execution_count = 3
@@ -71,12 +75,12 @@ def course_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("check") / "course"
     shutil.copytree(COURSE, target)
     folder = target / EXERCISE
-    (folder / "data.txt").write_text("a file the notebook may read\n")
     for name, change in [
         ("wrong_solution", _wrong_solution),
         ("test_without_answer", _test_without_answer),
         ("hidden_only", _hidden_only),
         ("outputs_left", _outputs_left),
+        ("missing_data", _missing_data),
         ("duplicate_id", _duplicate_id),
         ("bad_metadata", _bad_metadata),
         ("endless_loop", _endless_loop),
@@ -142,6 +146,16 @@ def test_test_with_only_hidden_assertions_is_judged_as_the_grader_would(
     """The released cell is empty, but grading restores the hidden test, which then fails."""
     assert _verdict(checks, "hidden_only", STUDENT).passed
     assert _verdict(checks, "hidden_only", SOLUTION).passed
+
+
+def test_error_outside_the_tests_fails_the_solution(checks: list[ExerciseCheck]) -> None:
+    verdict = _verdict(checks, "missing_data", SOLUTION)
+
+    assert not verdict.passed
+    assert verdict.detail.startswith("cell 7 (code '# data files next to the notebook are re')")
+    assert "raised FileNotFoundError: [Errno 2] No such file or directory: 'missing.txt'" in (
+        verdict.detail
+    )
 
 
 def test_outputs_left_in_a_source_are_reported(checks: list[ExerciseCheck]) -> None:
