@@ -23,6 +23,7 @@ from typing import Any
 import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
+from nbgrader.api import Gradebook
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.nbgraderformat import MetadataValidator
@@ -32,7 +33,12 @@ from nbgrader.preprocessors import SaveCells
 from traitlets.config import Config
 
 from course.errors import CourseError
-from course.grading.nbgrader_config import SOURCE_DIRECTORY, ensure_gradebook, nbgrader_config
+from course.grading.nbgrader_config import (
+    SOURCE_DIRECTORY,
+    ensure_gradebook,
+    gradebook_path,
+    nbgrader_config,
+)
 from course.plan import Course
 
 __all__ = ["ReleaseError", "release", "release_directory", "source_notebooks", "student_version"]
@@ -79,7 +85,8 @@ def release(course: Course, assignment: str | None = None) -> list[Path]:
 
     Sources are the truth, so an existing release is always regenerated. Each
     assignment and its notebooks are registered in the gradebook, which
-    ``course grade`` and nbgrader's formgrader need. Returns the released
+    ``course grade`` and nbgrader's formgrader need, with its due date from
+    course.yml (nbgrader computes lateness from it). Returns the released
     notebooks. Raises ``ReleaseError`` naming the assignment and notebook at fault;
     nothing half-made is left behind (nbgrader removes a failed release folder).
     """
@@ -92,8 +99,18 @@ def release(course: Course, assignment: str | None = None) -> list[Path]:
     released: list[Path] = []
     for name in assignments:
         _generate(course, name)
+        _record_due_date(course, name)
         released += sorted(release_directory(course, name).glob("*.ipynb"))
     return released
+
+
+def _record_due_date(course: Course, assignment: str) -> None:
+    """Copy the plan's due date into the gradebook, where nbgrader computes late submissions."""
+    due = next(
+        m.exercise.due for m in course.modules if m.exercise and m.exercise.assignment == assignment
+    )
+    with Gradebook(gradebook_url(course), course.id) as gradebook:
+        gradebook.update_or_create_assignment(assignment, duedate=course.localize(due))
 
 
 def read_source(course: Course, assignment: str, path: Path) -> NotebookNode:
@@ -221,6 +238,10 @@ def _last_error(records: Sequence[logging.LogRecord]) -> str:
 
 
 _GENERIC_ERRORS = ("There was an error processing", "Please see")
+
+
+def gradebook_url(course: Course) -> str:
+    return f"sqlite:///{gradebook_path(course)}"
 
 
 def _no_default_preprocessors(config: Config) -> Config:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -90,6 +91,8 @@ def test_release_registers_the_assignment_in_a_stamped_gradebook(course_dir: Pat
         grade_ids = {cell.name for cell in assignment.notebooks[0].grade_cells}
         assert grade_ids == {"test_squares", "test_evens", "why_comprehension"}
         assert assignment.max_score == 5
+        # course.yml says 2027-01-17T23:59 in Europe/Berlin; nbgrader keeps naive UTC
+        assert assignment.duedate == datetime(2027, 1, 17, 22, 59)
     engine = create_engine(f"sqlite:///{gradebook_path(course)}")
     with engine.connect() as connection:
         stamped = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
