@@ -41,7 +41,15 @@ from course.grading.nbgrader_config import (
 )
 from course.plan import Course
 
-__all__ = ["ReleaseError", "release", "release_directory", "source_notebooks", "student_version"]
+__all__ = [
+    "ReleaseError",
+    "gradebook_url",
+    "read_source",
+    "release",
+    "release_directory",
+    "source_notebooks",
+    "student_version",
+]
 
 log = logging.getLogger(__name__)
 
