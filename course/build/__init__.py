@@ -7,10 +7,11 @@ from pathlib import Path
 
 from course.build.ical import course_calendar
 from course.build.links import binder_link, nbgitpuller_link
+from course.build.release import release
 from course.build.syllabus import render_syllabus
 from course.plan import Course
 
-__all__ = ["BuildResult", "binder_link", "build", "course_calendar", "nbgitpuller_link"]
+__all__ = ["BuildResult", "binder_link", "build", "course_calendar", "nbgitpuller_link", "release"]
 
 CALENDAR_FILE = "course.ics"
 
@@ -24,11 +25,14 @@ class BuildResult:
 
 
 def build(course: Course) -> BuildResult:
-    """Write everything learners receive into the course's data folder; sources stay untouched."""
+    """Write everything learners receive into the course's data folder; sources stay untouched.
+
+    Student versions of the exercises come from nbgrader's own converter.
+    """
     site = course.data_path / "site"
     site.mkdir(parents=True, exist_ok=True)
     calendar = site / CALENDAR_FILE
     calendar.write_bytes(course_calendar(course).to_ical())
     syllabus = site / "index.html"
     syllabus.write_text(render_syllabus(course, calendar_file=CALENDAR_FILE), encoding="utf-8")
-    return BuildResult(site=site, syllabus=syllabus, calendar=calendar)
+    return BuildResult(site=site, syllabus=syllabus, calendar=calendar, releases=release(course))

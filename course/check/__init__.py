@@ -6,14 +6,19 @@ and (from the grading capability) the exercises.
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import CheckResult
 from course.errors import PlanError
+from course.grading.validate import check_exercises
+from course.learn import QuizError, load_quizzes
+from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course
 
-__all__ = ["CheckResult", "notebooks_of", "run_checks", "run_notebook"]
+__all__ = ["CheckResult", "check_quizzes", "notebooks_of", "run_checks", "run_notebook"]
 
 
 def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
@@ -21,9 +26,35 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
     try:
         course = load_course(path)
     except PlanError as error:
-        return [CheckResult("plan", p.field or p.file, False, str(p)) for p in error.problems]
+        return [CheckResult("plan", p.file, False, str(p)) for p in error.problems]
     results = [CheckResult("plan", "course.yml", True, f"{len(course.modules)} modules valid")]
-    results += run_notebooks(notebooks_of(course), jobs=jobs)
+    results += check_quizzes(course)
+    with tempfile.TemporaryDirectory(prefix="course-check-") as learner_data:
+        env = {"COURSE_CHECK": "1", "COURSE_LEARNER_DATA": learner_data, "COURSE_EVENTS_URL": ""}
+        results += run_notebooks(notebooks_of(course), jobs=jobs, env=env)
+    results += [
+        CheckResult("exercise", f"{c.assignment}/{c.notebook}: {c.name}", c.passed, c.detail)
+        for c in check_exercises(course, workers=jobs)
+    ]
+    return results
+
+
+def check_quizzes(course: Course) -> list[CheckResult]:
+    """Validate every quiz file beside a lesson, including questions no cell displays yet."""
+    results = []
+    for path in sorted({p.parent / QUIZ_FILE for p in notebooks_of(course).values()}):
+        if not path.is_file():
+            continue
+        label = str(path.relative_to(course.root))
+        try:
+            count = len(load_quizzes(path))
+        except QuizError as error:
+            results += [
+                CheckResult("quiz", label, False, str(replace(p, file=label)))
+                for p in error.problems
+            ]
+        else:
+            results.append(CheckResult("quiz", label, True, f"{count} questions valid"))
     return results
 
 

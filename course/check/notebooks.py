@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,9 +16,17 @@ CELL_TIMEOUT = 120
 
 
 def run_notebook(
-    path: Path, *, label: str | None = None, timeout: int = CELL_TIMEOUT
+    path: Path,
+    *,
+    label: str | None = None,
+    timeout: int = CELL_TIMEOUT,
+    env: dict[str, str] | None = None,
 ) -> CheckResult:
-    """Execute ``path`` in its own folder; the notebook on disk is never modified."""
+    """Execute ``path`` in its own folder; the notebook on disk is never modified.
+
+    ``env`` is added to the kernel's environment: ``course check`` uses it to make
+    exercises prove their reference solutions and to keep events out of real stores.
+    """
     name = label or str(path)
     try:
         notebook = nbformat.read(path, as_version=4)
@@ -30,7 +39,7 @@ def run_notebook(
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:
-        client.execute()
+        client.execute(env={**os.environ, **(env or {})})
     except CellTimeoutError:
         return CheckResult(
             "notebook", name, False, f"{_failing_cell(notebook)}: timed out after {timeout} s"
@@ -43,10 +52,14 @@ def run_notebook(
     return CheckResult("notebook", name, True, f"{len(notebook.cells)} cells ran")
 
 
-def run_notebooks(paths: dict[str, Path], *, jobs: int = 2) -> list[CheckResult]:
+def run_notebooks(
+    paths: dict[str, Path], *, jobs: int = 2, env: dict[str, str] | None = None
+) -> list[CheckResult]:
     """Run several notebooks at once; each kernel is its own process, so threads are enough."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(run_notebook, path, label=label) for label, path in paths.items()]
+        futures = [
+            pool.submit(run_notebook, path, label=label, env=env) for label, path in paths.items()
+        ]
         return [future.result() for future in futures]
 
 

@@ -31,11 +31,8 @@ def check(ctx: click.Context, jobs: int) -> None:
     if failed:
         # One unwrapped line per failure, so editors and grep can jump to file:line.
         for result in failed:
-            click.echo(
-                f"FAIL {result.detail}"
-                if result.area == "plan"
-                else f"FAIL {result.name}: {result.detail}"
-            )
+            located = result.detail.startswith(result.name)
+            click.echo(f"FAIL {result.detail if located else f'{result.name}: {result.detail}'}")
         console.print(f"[red]{len(failed)} of {len(results)} checks failed.[/]")
         ctx.exit(1)
     console.print(f"[green]All {len(results)} checks passed.[/]")

@@ -26,7 +26,8 @@ def test_valid_course_passes_and_notebooks_stay_untouched(mini_course: Path) -> 
     result = CliRunner().invoke(main, ["--course", str(mini_course), "check"])
 
     assert result.exit_code == 0, result.output
-    assert "All 3 checks passed" in result.output
+    assert "checks passed" in result.output
+    assert "FAIL" not in result.output
     assert lesson.read_bytes() == before
 
 
@@ -37,7 +38,9 @@ def test_failing_notebook_is_named_with_cell_and_error(mini_course: Path) -> Non
 
     assert result.exit_code == 1
     assert "FAIL lesson-b.ipynb: cell 2: ZeroDivisionError: division by zero" in result.output
-    assert "1 of 3 checks failed" in result.output
+    assert [line for line in result.output.splitlines() if line.startswith("FAIL")] == [
+        "FAIL lesson-b.ipynb: cell 2: ZeroDivisionError: division by zero"
+    ]
 
 
 def test_notebook_that_is_not_json_is_reported(mini_course: Path) -> None:
@@ -47,3 +50,34 @@ def test_notebook_that_is_not_json_is_reported(mini_course: Path) -> None:
 
     assert result.exit_code == 1
     assert "FAIL lesson-a.ipynb: cannot be read as a notebook" in result.output
+
+
+def test_exercise_whose_reference_solution_fails_is_reported(mini_course: Path) -> None:
+    code = (
+        "from course.learn import exercise\n"
+        "double = exercise('a-double', tests=[('double(2)', 4)],\n"
+        "                  solution='def double(x):\\n    return x + 1')"
+    )
+    set_cell(mini_course / "lesson-a.ipynb", 1, code)
+
+    result = CliRunner().invoke(main, ["--course", str(mini_course), "check"])
+
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert len(failures) == 1
+    assert failures[0].startswith("FAIL lesson-a.ipynb: cell 2:")
+    assert "a-double" in failures[0]
+
+
+def test_quiz_without_a_correct_answer_is_reported(mini_course: Path) -> None:
+    (mini_course / "quizzes.yml").write_text(
+        "a-ok:\n  question: Fine?\n  kind: single\n  options: [yes, no]\n  correct: 'yes'\n"
+        "a-open:\n  question: Which one?\n  kind: single\n  options: [A, B]\n"
+    )
+
+    result = CliRunner().invoke(main, ["--course", str(mini_course), "check"])
+
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert len(failures) == 1
+    assert failures[0].startswith("FAIL quizzes.yml:6: a-open")
