@@ -15,7 +15,8 @@ from rich.progress import (
 from rich.table import Table
 
 from course.cli.app import load
-from course.grading import GradeReport, Options, SubmissionResult, grade as grade_assignment
+from course.grading import GradeReport, Options, SubmissionResult
+from course.grading import grade as grade_assignment
 
 
 class _Bar:
@@ -94,7 +95,8 @@ def _print_report(console: Console, report: GradeReport) -> None:
     graded = report.graded
     rate = len(graded) / report.seconds if report.seconds else 0.0
     console.print(
-        f"{report.assignment}: graded {len(graded)}, already graded {len(report.results) - len(graded)}, "
+        f"{report.assignment}: graded {len(graded)}, "
+        f"already graded {len(report.results) - len(graded)}, "
         f"in {report.seconds:.1f} s ({rate:.1f} submissions/s)"
     )
     if not report.needs_look:

@@ -20,6 +20,7 @@ write ``autograded/<student>/<assignment>/``. What differs is how:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -301,14 +302,15 @@ class _Run:
             result.confinement = _confinement(work.parent / "run")
             if execution.fault:
                 result.faults.append(
-                    f"{notebook}.ipynb: {execution.fault}; {execution.cells_not_run} cell(s) not run scored zero"
+                    f"{notebook}.ipynb: {execution.fault}; "
+                    f"{execution.cells_not_run} cell(s) not run scored zero"
                 )
             return nb, resources
         finally:
             self.slots.put_nowait(slot)
 
     def _working_copy(self, slot: int, folder: Path) -> Path:
-        """A fresh private folder: the submission's files, then the assignment's non-notebook files."""
+        """A fresh private folder: the submission's files, then the assignment's other files."""
         base = self.scratch / str(slot)
         shutil.rmtree(base, ignore_errors=True)
         (base / "run" / "tmp").mkdir(parents=True)
@@ -324,7 +326,7 @@ class _Run:
 
     def _source_files(self) -> list[str]:
         exclude = self.config.Autograde.get("exclude_overwriting", {}).get(self.assignment, [])
-        files = set(find_all_files(str(self.source), self.coursedir.ignore + ["*.ipynb"]))
+        files = set(find_all_files(str(self.source), [*self.coursedir.ignore, "*.ipynb"]))
         return sorted(files - {str(self.source / name) for name in exclude})
 
     def _sandbox(self, slot: int, work: Path) -> dict:
@@ -437,7 +439,5 @@ def _make_writable(folder: Path) -> None:
 
 
 def _rmdir_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.rmdir()
-    except OSError:
-        pass

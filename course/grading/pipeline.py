@@ -201,8 +201,9 @@ class Pipeline:
         client._check_assign_resources(resources)
         report = Execution()
         index = 0
+        deadline = asyncio.timeout(budget)
         try:
-            async with asyncio.timeout(budget):
+            async with deadline:
                 await client.async_start_new_kernel(cwd=resources["metadata"]["path"])
                 report.kernel_start_seconds = getattr(km, "start_seconds", 0.0)
                 await client.async_start_new_kernel_client()
@@ -216,8 +217,12 @@ class Pipeline:
                 index = len(nb.cells)
         except TimeoutError:
             report.fault = f"stopped after the notebook's time budget of {budget:.0f} s"
-        except DeadKernelError:
-            report.fault = "the kernel died (the student's code ended the process)"
+        except DeadKernelError:  # nbclient also turns our budget's cancellation into this
+            report.fault = (
+                f"stopped after the notebook's time budget of {budget:.0f} s"
+                if deadline.expired()
+                else "the kernel died (the student's code ended the process)"
+            )
         except Exception as error:  # nbclient's own failures, recorded per notebook
             report.fault = f"execution failed: {type(error).__name__}: {error}"
         finally:

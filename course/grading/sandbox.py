@@ -182,7 +182,7 @@ def set_limits(limits: Limits, *, nproc: bool) -> None:
 
 
 def drop_capabilities() -> None:
-    """Empty the bounding, effective, permitted and inheritable sets (root stays uid 0, powerless)."""
+    """Empty the bounding, effective, permitted and inheritable sets: uid 0 without power."""
     for cap in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0:
             break
@@ -198,9 +198,10 @@ def _is_x86_64() -> bool:
 def pids_cgroup_root() -> Path | None:
     """A writable cgroup folder with a ``pids`` controller (v1 or v2), or None."""
     for candidate in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-        if (candidate / "cgroup.procs").exists() and os.access(candidate, os.W_OK):
-            if candidate.name == "pids" or "pids" in _read(candidate / "cgroup.controllers"):
-                return candidate
+        usable = (candidate / "cgroup.procs").exists() and os.access(candidate, os.W_OK)
+        has_pids = candidate.name == "pids" or "pids" in _read(candidate / "cgroup.controllers")
+        if usable and has_pids:
+            return candidate
     return None
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (notebook sources are test data, kept one per line)
 """Build a real, small nbgrader course on disk: a source notebook, its release, submissions.
 
 Shared by the grading tests and ``benchmarks/grade.py``. Everything goes
