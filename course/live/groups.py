@@ -1,0 +1,201 @@
+"""Group notebooks for live sessions: one copy of the module's template per group.
+
+Forming groups is pure file work, free of the live-session store, so the store
+(which persists membership) and this module can change independently. A group
+notebook is an ordinary file under the course's data folder
+(``var/live/<session>/group-<n>.ipynb``); jupyter-collaboration turns it into a
+shared room as soon as anyone opens it, so the link is all a member needs.
+
+Copies are made once: forming groups again for the same session keeps every
+notebook that already exists, because a group may already have worked in it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+import nbformat
+from nbformat.corpus.words import generate_corpus_id
+
+from course.errors import CourseError
+from course.plan import Course
+
+__all__ = [
+    "Group",
+    "GroupError",
+    "form_groups",
+    "group_path",
+    "lab_link",
+    "session_notebooks",
+    "split_members",
+]
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_GROUP_FILE = re.compile(r"^group-(\d+)\.ipynb$")
+
+
+class GroupError(CourseError):
+    """Groups cannot be formed as asked; the message says what would work."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group: its members, its notebook (relative to the course root) and the link to it."""
+
+    number: int
+    members: tuple[str, ...]
+    path: str
+    link: str
+
+
+def lab_link(path: str, base_url: str = "/") -> str:
+    """The JupyterLab URL that opens ``path`` (relative to the server root).
+
+    With jupyter-collaboration enabled, opening a notebook joins its shared room,
+    so every member who follows the same link edits the same document.
+    """
+    prefix = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+    return f"{prefix}lab/tree/{quote(path, safe='/')}"
+
+
+def group_path(course: Course, session_id: str, number: int) -> str:
+    """Where group ``number`` of a session keeps its notebook, relative to the course root."""
+    _check_session_id(session_id)
+    folder = PurePosixPath(Path(course.data_dir).as_posix()) / "live" / session_id
+    return str(folder / f"group-{number}.ipynb")
+
+
+def split_members(
+    members: list[str], *, size: int | None = None, count: int | None = None, seed: object = None
+) -> list[tuple[str, ...]]:
+    """Split members into balanced groups (sizes differ by at most one).
+
+    ``size`` is the largest group wanted; ``count`` the number of groups; give
+    exactly one. The order does not depend on how members arrived: they are sorted,
+    then shuffled with ``seed``, so the same seed always gives the same groups.
+    """
+    if (size is None) == (count is None):
+        raise GroupError("give either a group size or a number of groups, not both or neither")
+    if not members:
+        raise GroupError("no members to put into groups; wait until participants have joined")
+    duplicates = sorted({m for m in members if members.count(m) > 1})
+    if duplicates:
+        raise GroupError(f"members must be unique; listed more than once: {', '.join(duplicates)}")
+    if size is not None:
+        if size < 1:
+            raise GroupError(f"group size must be at least 1, not {size}")
+        count = math.ceil(len(members) / size)
+    assert count is not None
+    if count < 1 or count > len(members):
+        raise GroupError(
+            f"number of groups must be between 1 and {len(members)} "
+            f"(the number of members), not {count}"
+        )
+    order = sorted(members)
+    random.Random(str(seed)).shuffle(order)
+    base, extra = divmod(len(order), count)
+    groups, start = [], 0
+    for index in range(count):
+        end = start + base + (1 if index < extra else 0)
+        groups.append(tuple(order[start:end]))
+        start = end
+    return groups
+
+
+def form_groups(
+    course: Course,
+    module_id: str,
+    session_id: str,
+    members: list[str],
+    *,
+    size: int | None = None,
+    count: int | None = None,
+    seed: object = None,
+    base_url: str = "/",
+) -> list[Group]:
+    """Split members into groups and give each group its own copy of the module's template.
+
+    ``seed`` defaults to the session id: forming the same session's groups twice
+    gives the same groups. Existing group notebooks are never overwritten.
+    """
+    template = _template(course, module_id)
+    split = split_members(
+        members, size=size, count=count, seed=session_id if seed is None else seed
+    )
+    groups = []
+    for number, group_members in enumerate(split, start=1):
+        path = group_path(course, session_id, number)
+        _copy_once(template, course.root / path, module_id, session_id, number)
+        groups.append(Group(number, group_members, path, lab_link(path, base_url)))
+    return groups
+
+
+def session_notebooks(course: Course, session_id: str, base_url: str = "/") -> dict[int, str]:
+    """Every group notebook of a session, as group number → link, for the instructor."""
+    folder = course.root / group_path(course, session_id, 1)
+    found = {}
+    for file in sorted(folder.parent.glob("group-*.ipynb")) if folder.parent.is_dir() else []:
+        match = _GROUP_FILE.match(file.name)
+        if match:
+            number = int(match.group(1))
+            found[number] = lab_link(group_path(course, session_id, number), base_url)
+    return dict(sorted(found.items()))
+
+
+def _check_session_id(session_id: str) -> None:
+    if not _SESSION_ID.match(session_id):
+        raise GroupError(
+            f"session id {session_id!r} cannot name a folder; use 1-64 letters, digits, - or _"
+        )
+
+
+def _template(course: Course, module_id: str) -> Path:
+    try:
+        module = course.module(module_id)
+    except KeyError:
+        known = ", ".join(m.id for m in course.modules)
+        raise GroupError(f"no module {module_id!r} in course.yml; modules: {known}") from None
+    if module.live is None or module.live.group_notebook is None:
+        raise GroupError(
+            f"course.yml: module {module_id!r} has no live.group_notebook; "
+            "add one (for example notebooks/live/groups.ipynb) to run group exercises"
+        )
+    template = course.root / module.live.group_notebook
+    if not template.is_file():
+        raise GroupError(
+            f"course.yml: modules[{module_id}].live.group_notebook: "
+            f"{module.live.group_notebook} does not exist"
+        )
+    return template
+
+
+def _copy_once(template: Path, target: Path, module_id: str, session_id: str, number: int) -> None:
+    """Write the group's copy unless it exists, atomically, so a half-written file never opens.
+
+    Cell ids are made present (nbformat 4.5): jupyter-collaboration rebuilds a room
+    from disk deterministically only when every cell carries its id.
+    """
+    if target.exists():
+        return
+    notebook = nbformat.read(template, as_version=4)
+    notebook.nbformat_minor = max(notebook.nbformat_minor, 5)
+    for cell in notebook.cells:
+        cell.setdefault("id", generate_corpus_id())
+    notebook.metadata["course"] = {"module": module_id, "session": session_id, "group": number}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".group-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            nbformat.write(notebook, handle)
+        os.link(tmp, target)  # fails if another request created it first: that copy wins
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
