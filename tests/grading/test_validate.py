@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -201,10 +202,14 @@ def test_endless_loop_costs_one_cell_timeout_and_fails_the_tests_after_it(
     assert _verdict(checks, "endless_loop", STUDENT).passed
 
 
-def test_notebook_over_its_budget_is_reported_and_its_kernel_stopped(tmp_path: Path) -> None:
+def test_notebook_over_its_budget_is_reported_and_its_kernel_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "course"
     shutil.copytree(COURSE, target)
     _variant(target / EXERCISE, "squares", _endless_loop)
+    # Scratch copies go under tmp_path, so kernels of tests running in parallel are not counted.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     result = check_exercises(load_course(target), cell_timeout=60, budget=4)
 
@@ -216,7 +221,7 @@ def test_notebook_over_its_budget_is_reported_and_its_kernel_stopped(tmp_path: P
 
 
 def _kernels_running_in(folder: Path) -> list[str]:
-    """Kernels whose working directory is a scratch copy made for ``folder``'s course."""
+    """Kernels whose working directory is a scratch copy made inside ``folder``."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
@@ -224,6 +229,6 @@ def _kernels_running_in(folder: Path) -> list[str]:
             cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
-        if "ipykernel" in cmdline and "course-check-" in cwd:
+        if "ipykernel" in cmdline and cwd.startswith(str(folder)):
             found.append(f"{proc.name} {cwd}")
     return found
