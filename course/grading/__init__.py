@@ -3,38 +3,39 @@
 ``grade(course, "ps1")`` autogrades every submission of ps1 into nbgrader's
 gradebook and ``autograded/`` folder, exactly as ``nbgrader autograde`` would
 score them, so formgrader, ``generate_feedback`` and ``export`` work unchanged.
+
+The names are loaded lazily: the kernel fork server imports
+``course.grading.forkserver`` and must not pay for nbgrader, nbformat and
+jsonschema (seconds of imports) before it forks every kernel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from course.grading.engine import (
-    GradeReport,
-    GradingError,
-    Options,
-    Progress,
-    SubmissionResult,
-    grade_config,
-)
-from course.grading.nbgrader_config import nbgrader_config
-from course.grading.sandbox import Limits
-from course.plan import Course
+if TYPE_CHECKING:
+    from course.grading.api import grade
+    from course.grading.engine import (
+        GradeReport,
+        GradingError,
+        Options,
+        Progress,
+        SubmissionResult,
+        grade_config,
+    )
+    from course.grading.sandbox import Limits
 
-
-def grade(
-    course: Course,
-    assignment: str,
-    students: Iterable[str] | None = None,
-    options: Options | None = None,
-    progress: Progress | None = None,
-) -> GradeReport:
-    """Autograde ``assignment`` (all submissions, or ``students``) of ``course``."""
-    if assignment not in course.assignments():
-        known = ", ".join(course.assignments()) or "none"
-        raise GradingError(f"{assignment!r} is not an assignment of the course (known: {known})")
-    return grade_config(nbgrader_config(course), assignment, students, options, progress)
-
+_WHERE = {
+    "grade": "course.grading.api",
+    "GradeReport": "course.grading.engine",
+    "GradingError": "course.grading.engine",
+    "Options": "course.grading.engine",
+    "Progress": "course.grading.engine",
+    "SubmissionResult": "course.grading.engine",
+    "grade_config": "course.grading.engine",
+    "Limits": "course.grading.sandbox",
+}
 
 __all__ = [
     "GradeReport",
@@ -45,5 +46,10 @@ __all__ = [
     "SubmissionResult",
     "grade",
     "grade_config",
-    "nbgrader_config",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'course.grading' has no attribute {name!r}")
+    return getattr(importlib.import_module(_WHERE[name]), name)
