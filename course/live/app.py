@@ -1,0 +1,179 @@
+"""The ``course`` Jupyter server extension: configuration, the store, and the routes.
+
+One ``CourseLiveApp`` holds every Jupyter-side setting as a trait (``--CourseLiveApp.db_url``
+and friends, or ``c.CourseLiveApp`` in a config file); the course facts come from
+course.yml. The store is migrated at startup; every service call runs in one worker
+thread (``Live.run``), which serialises SQLite writes and keeps the event loop free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import os
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
+from traitlets import Bool, Dict, Float, Int, Unicode
+
+from course.live.channels import Channels
+from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
+from course.live.service import GroupNotebooks, LiveService, Update
+from course.live.store import Store, sqlite_url
+from course.plan import Course, find_course, load_course
+
+T = TypeVar("T")
+TOKEN_FILE = "live-events-token"
+
+
+class Live:
+    """What the handlers share: the service, its worker thread, limits and channels."""
+
+    def __init__(
+        self,
+        service: LiveService,
+        *,
+        events_token: str,
+        limiter: RateLimiter,
+        push_interval: float,
+        workers: int,
+        group_notebooks: GroupNotebooks | None,
+    ) -> None:
+        self.service, self.events_token, self.limiter = service, events_token, limiter
+        self.group_notebooks = group_notebooks
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
+        self.channels = Channels(self._update, interval=push_interval)
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a (blocking) service call in the store's worker thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
+
+    async def _update(self, session_id: int, topics: set[tuple[str, int]]) -> Update:
+        return await self.run(self.service.update, session_id, topics)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.service.store.dispose()
+
+
+class CourseLiveApp(ExtensionApp):
+    """Live sessions (polls, questions, groups) and learner events for one course."""
+
+    name = "course"
+    extension_url = "/course/live/"
+    load_other_extensions = True
+
+    course_root = Unicode(
+        "",
+        config=True,
+        help="Folder holding course.yml (or below it). Default: the server's root_dir.",
+    )
+    db_url = Unicode(
+        "",
+        config=True,
+        help="SQLAlchemy URL of the live-session store, e.g. postgresql+psycopg://u@host/db. "
+        "Default: SQLite (WAL) at <course data folder>/live.sqlite.",
+    )
+    events_token = Unicode(
+        "",
+        config=True,
+        help="Token learners' kernels send with progress events (Authorization: token …). "
+        f"Default: a random one kept in <course data folder>/{TOKEN_FILE}.",
+    )
+    max_participants = Int(2000, config=True, help="Joins allowed per live session.")
+    push_interval = Float(
+        0.05, config=True, help="Seconds between websocket pushes of one session (coalescing)."
+    )
+    rate_limits = Dict(
+        {},
+        config=True,
+        help="Override rate limits: {action: [per_second, burst]}; actions: "
+        + ", ".join(DEFAULT_RATES),
+    )
+    store_workers = Int(
+        0, config=True, help="Threads for store calls; default 1 for SQLite, 4 otherwise."
+    )
+    kernel_environment = Bool(
+        True,
+        config=True,
+        help="Give kernels COURSE_EVENTS_URL, COURSE_EVENTS_TOKEN and COURSE_LEARNER, so "
+        "learners' progress events come to this server.",
+    )
+
+    live: Live
+
+    def initialize_settings(self) -> None:
+        course = load_course(find_course(Path(self.course_root or self.serverapp.root_dir)))
+        store = Store(self.db_url or sqlite_url(_data(course) / "live.sqlite"))
+        store.migrate()
+        base_url = self.serverapp.base_url
+        service = LiveService(
+            store,
+            course,
+            max_participants=self.max_participants,
+            notebook_link=lambda path: url_path_join(base_url, "lab/tree", quote(path)),
+        )
+        rates = DEFAULT_RATES | {k: Rate(*v) for k, v in self.rate_limits.items()}
+        self.live = Live(
+            service,
+            events_token=self.events_token or _stored_token(_data(course) / TOKEN_FILE),
+            limiter=RateLimiter(rates),
+            push_interval=self.push_interval,
+            workers=self.store_workers or (1 if store.is_sqlite else 4),
+            group_notebooks=_group_notebooks(),
+        )
+        self.settings["course_live"] = self.live
+        self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
+
+    def initialize_handlers(self) -> None:
+        from course.live.handlers import routes
+
+        self.handlers.extend(routes())
+
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Point kernels at this server's events endpoint (the port is known only now)."""
+        if not self.kernel_environment:
+            return
+        url = url_path_join(
+            f"http://127.0.0.1:{serverapp.port}", serverapp.base_url, "course/api/events"
+        )
+        os.environ["COURSE_EVENTS_URL"] = url
+        os.environ["COURSE_EVENTS_TOKEN"] = self.live.events_token
+        learner = os.environ.get("JUPYTERHUB_USER") or os.environ.get("COURSE_LEARNER")
+        if learner:
+            os.environ["COURSE_LEARNER"] = learner
+
+    async def stop_extension(self) -> None:
+        self.live.close()
+
+
+def _data(course: Course) -> Path:
+    course.data_path.mkdir(parents=True, exist_ok=True)
+    return course.data_path
+
+
+def _stored_token(path: Path) -> str:
+    """A token that survives restarts, readable only by the server's user."""
+    if path.exists():
+        return path.read_text().strip()
+    token = secrets.token_urlsafe(32)
+    path.touch(mode=0o600)
+    path.write_text(token)
+    return token
+
+
+def _group_notebooks() -> GroupNotebooks | None:
+    """The group-notebook hook from ``course.live.groups``, once that module exists."""
+    if importlib.util.find_spec("course.live.groups") is None:
+        return None
+    groups = importlib.import_module("course.live.groups")
+    return getattr(groups, "make_group_notebooks", None)
