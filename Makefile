@@ -21,7 +21,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint  ## the whole suite: lint, unit, integration, notebooks
 	$(BIN)/pytest -n 2 --dist loadscope
-	$(BIN)/pytest --nbval-lax -p no:randomly notebooks
+	COURSE_LEARNER_DATA=$$(mktemp -d) $(BIN)/pytest --nbval-lax -n 2 --dist loadscope -p no:cacheprovider notebooks
 
 format: $(STAMP)
 	$(BIN)/ruff format course tests benchmarks

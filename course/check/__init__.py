@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from course.check.lint import lint_notebook
 from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import CheckResult
 from course.errors import PlanError
@@ -29,6 +30,8 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
         return [CheckResult("plan", p.file, False, str(p)) for p in error.problems]
     results = [CheckResult("plan", "course.yml", True, f"{len(course.modules)} modules valid")]
     results += check_quizzes(course)
+    for label, path in notebooks_of(course).items():
+        results += lint_notebook(path, label=label)
     with tempfile.TemporaryDirectory(prefix="course-check-") as learner_data:
         env = {"COURSE_CHECK": "1", "COURSE_LEARNER_DATA": learner_data, "COURSE_EVENTS_URL": ""}
         results += run_notebooks(notebooks_of(course), jobs=jobs, env=env)

@@ -81,3 +81,30 @@ def test_quiz_without_a_correct_answer_is_reported(mini_course: Path) -> None:
     failures = [line for line in result.output.splitlines() if line.startswith("FAIL")]
     assert len(failures) == 1
     assert failures[0].startswith("FAIL quizzes.yml:6: a-open")
+
+
+def add_cell(notebook: Path, cell: dict) -> None:
+    data = json.loads(notebook.read_text())
+    data["cells"].append({"id": f"added{len(data['cells'])}", "metadata": {}, **cell})
+    notebook.write_text(json.dumps(data))
+
+
+def test_images_without_alt_text_and_stored_outputs_fail_the_lint(mini_course: Path) -> None:
+    lesson = mini_course / "lesson-a.ipynb"
+    markdown = "A chart ![](chart.png) and ![a bar chart](ok.png) and <img src='raw.png'>"
+    add_cell(lesson, {"cell_type": "markdown", "source": markdown})
+    output = {"output_type": "stream", "name": "stdout", "text": "3\n"}
+    add_cell(
+        lesson,
+        {"cell_type": "code", "execution_count": 4, "outputs": [output], "source": "print(3)"},
+    )
+
+    result = CliRunner().invoke(main, ["--course", str(mini_course), "check"])
+
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert sorted(failures) == [
+        "FAIL lesson-a.ipynb: images have alt text: images without alt text: "
+        "cell 3 (chart.png), cell 3 (raw.png)",
+        "FAIL lesson-a.ipynb: outputs cleared: outputs stored in: cell 4",
+    ]

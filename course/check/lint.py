@@ -1,0 +1,57 @@
+"""Static checks of learner notebooks: what a screen reader or a fresh clone would trip on."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+
+from course.check.result import CheckResult
+
+_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
+
+
+class _ImagesWithoutAlt(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img" and not (values.get("alt") or "").strip():
+            self.sources.append(values.get("src") or "?")
+
+
+def images_without_alt(markdown: str) -> list[str]:
+    """Sources of images in a markdown cell that carry no alternative text."""
+    missing = [m["src"] for m in _MARKDOWN_IMAGE.finditer(markdown) if not m["alt"].strip()]
+    parser = _ImagesWithoutAlt()
+    parser.feed(markdown)
+    return missing + parser.sources
+
+
+def lint_notebook(path: Path, *, label: str) -> list[CheckResult]:
+    """Alt text on every image and no stored outputs, each reported with its cell number."""
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return []  # running the notebook reports an unreadable file once, with its reason
+    no_alt: list[str] = []
+    with_outputs: list[str] = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "markdown":
+            no_alt += [f"cell {number} ({src})" for src in images_without_alt(cell.source)]
+        elif cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            with_outputs.append(f"cell {number}")
+    return [
+        _verdict(label, "images have alt text", no_alt, "images without alt text"),
+        _verdict(label, "outputs cleared", with_outputs, "outputs stored in"),
+    ]
+
+
+def _verdict(label: str, what: str, offenders: list[str], problem: str) -> CheckResult:
+    if offenders:
+        return CheckResult("lint", f"{label}: {what}", False, f"{problem}: {', '.join(offenders)}")
+    return CheckResult("lint", f"{label}: {what}", True)
