@@ -320,7 +320,7 @@ class ExportHandler(LiveHandler):
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition", f'attachment; filename="session-{session_id}.csv"')
         self.set_header("X-Content-Type-Options", "nosniff")
-        self.finish(text)
+        JupyterHandler.finish(self, text)  # APIHandler.finish would relabel it as JSON
 
 
 # participants (join code) -------------------------------------------------------------------

@@ -1,0 +1,81 @@
+"""Fixtures for live sessions: one real server per test worker, sessions made per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from liveserver import LiveServer
+
+REPO = Path(__file__).resolve().parents[2]
+Join = Callable[..., httpx.Client]
+
+
+def copy_sample_course(target: Path) -> Path:
+    """The repository's sample course (plan, notebooks, polls), without generated data."""
+    target.mkdir(parents=True)
+    for name in ("course.yml", "notebooks", "exercises"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".ipynb_*"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server shared by a worker's tests; each test makes its own live session."""
+    course = copy_sample_course(tmp_path_factory.mktemp("live") / "course")
+    server = LiveServer(course, rate_limits={"join-failure": [1, 30]})
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def instructor(live_server: LiveServer) -> Iterator[httpx.Client]:
+    with live_server.instructor() as client:
+        yield client
+
+
+@pytest.fixture
+def live_session(instructor: httpx.Client) -> dict[str, Any]:
+    """A fresh session of module m1 (its five polls loaded as drafts)."""
+    reply = instructor.post("/course/api/live/sessions", json={"module": "m1"})
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+@pytest.fixture
+def join(live_server: LiveServer) -> Iterator[Join]:
+    """join(session, name) → a cookie-holding participant client (closed after the test)."""
+    clients: list[httpx.Client] = []
+
+    def _join(session: dict[str, Any], name: str | None = "Ada", **extra: Any) -> httpx.Client:
+        client = live_server.anonymous()
+        clients.append(client)
+        body = {"code": session["join_code"], "name": name, **extra}
+        if name is None:
+            body.pop("name")
+        reply = client.post("/course/api/live/join", json=body)
+        assert reply.status_code == 201, reply.text
+        client.participant = reply.json()["participant"]  # type: ignore[attr-defined]
+        return client
+
+    yield _join
+    for client in clients:
+        client.close()
+
+
+def open_poll(instructor: httpx.Client, session: dict[str, Any], key: str) -> dict[str, Any]:
+    """Open the poll with this key (from the polls file); returns the poll."""
+    state = instructor.get(f"/course/api/live/sessions/{session['id']}").json()
+    poll = next(p for p in state["polls"] if p["key"] == key)
+    reply = instructor.post(f"/course/api/live/sessions/{session['id']}/polls/{poll['id']}/open")
+    assert reply.status_code == 200, reply.text
+    return reply.json()
