@@ -1,0 +1,232 @@
+"""Benchmark: G groups × K headless collaboration clients editing group notebooks.
+
+    .venv/bin/python benchmarks/collab.py [--groups 10] [--clients 10] [--edits 30]
+
+The second part of the live benchmark (``benchmarks/live.py`` can call ``run``).
+It copies the sample course into a temporary folder, forms G groups with the
+kit's own ``form_groups``, starts one real Jupyter server with
+jupyter-collaboration on loopback, and connects K clients per group notebook
+(the real protocol: session PUT, room websocket, Yjs sync). Every client owns
+one cell and types into it, paced like a person typing; every other member of
+the group records when each keystroke arrives. At the end every client of a
+group must hold the same notebook, with no cell duplicated and no keystroke
+missing. Prints propagation p50/p95/p99 (target p95 < 100 ms) and the server's
+memory. Loopback only; every wait is bounded; it stops its server itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "live"))
+
+from collab_client import CollabClient, wait_until  # noqa: E402
+from collab_server import CollabServer  # noqa: E402
+
+from course.live.groups import Group, form_groups  # noqa: E402
+from course.plan import load_course  # noqa: E402
+
+TARGET_P95_MS = 100.0
+
+
+@dataclass
+class CollabResult:
+    groups: int
+    clients: int
+    edits_sent: int
+    deliveries: int
+    expected_deliveries: int
+    latencies_ms: list[float]
+    converged: bool
+    server_rss_mb: float
+    server_peak_mb: float
+    seconds: float
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+    def report(self) -> str:
+        p50, p95, p99 = (self.percentile(s) for s in (0.5, 0.95, 0.99))
+        verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
+        return "\n".join(
+            [
+                f"collaboration: {self.groups} groups × {self.clients} clients, "
+                f"{self.edits_sent} edits in {self.seconds:.1f} s",
+                f"  converged: {'yes, every client of every group' if self.converged else 'NO'}",
+                f"  deliveries: {self.deliveries} of {self.expected_deliveries}",
+                f"  propagation ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  "
+                f"max {max(self.latencies_ms, default=0):.1f}  "
+                f"(mean {statistics.fmean(self.latencies_ms or [0]):.1f})",
+                f"  target p95 < {TARGET_P95_MS:.0f} ms: {verdict}",
+                f"  server memory: {self.server_rss_mb:.0f} MB at the end, "
+                f"{self.server_peak_mb:.0f} MB peak",
+            ]
+        )
+
+
+class _Group:
+    """The clients of one group notebook and the arrival log of every keystroke."""
+
+    def __init__(self, group: Group, clients: list[CollabClient]) -> None:
+        self.group = group
+        self.clients = clients
+        self.sent: dict[tuple[int, int], float] = {}
+        self.latencies: list[float] = []
+        self.deliveries = 0
+
+    def listen(self) -> None:
+        """Each member notes when another member's n-th keystroke reaches its copy."""
+        for reader, client in enumerate(self.clients):
+            client.doc.ycells.observe_deep(self._listener(reader, client))
+
+    def _listener(self, reader: int, client: CollabClient):
+        seen: Counter[int] = Counter()
+
+        def on_change(events) -> None:
+            now = time.perf_counter()
+            for event in events:
+                path = event.path
+                if len(path) != 2 or path[1] != "source":
+                    continue
+                cell_id = str(client.doc.ycells[path[0]].get("id", ""))
+                if not cell_id.startswith("writer-"):
+                    continue
+                writer = int(cell_id.removeprefix("writer-"))
+                if writer == reader:
+                    continue
+                arrived = str(event.target).count(",")
+                for seq in range(seen[writer], arrived):
+                    sent = self.sent.get((writer, seq))
+                    if sent is not None:
+                        self.latencies.append((now - sent) * 1000)
+                        self.deliveries += 1
+                seen[writer] = max(seen[writer], arrived)
+
+        return on_change
+
+    async def type(self, writer: int, edits: int, pause: float, rng: random.Random) -> None:
+        client = self.clients[writer]
+        for seq in range(edits):
+            await asyncio.sleep(pause * rng.uniform(0.5, 1.5))
+            self.sent[(writer, seq)] = time.perf_counter()
+            client.type_into(f"writer-{writer}", f"{seq},")
+
+    def converged(self, edits: int) -> bool:
+        first = self.clients[0].cells()
+        if any(client.cells() != first for client in self.clients[1:]):
+            return False
+        ids = [cell["id"] for cell in first]
+        if len(ids) != len(set(ids)):
+            return False
+        sources = {cell["id"]: cell["source"] for cell in first}
+        expected = "".join(f"{seq}," for seq in range(edits))
+        return all(sources.get(f"writer-{w}") == expected for w in range(len(self.clients)))
+
+
+def _course_copy(folder: Path) -> Path:
+    for name in ("course.yml", "notebooks", "exercises"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy2(source, folder / name)
+    return folder
+
+
+async def _connect_all(server: CollabServer, groups: list[Group], per_group: int) -> list[_Group]:
+    result = []
+    for group in groups:
+        clients = [
+            CollabClient(server.url, server.token, group.path, f"g{group.number}-{k}")
+            for k in range(per_group)
+        ]
+        await asyncio.gather(*(c.connect() for c in clients))
+        for k, client in enumerate(clients):
+            client.append_cell("", f"writer-{k}")
+        result.append(_Group(group, clients))
+    cells = len(result[0].clients[0].cells())
+    for g in result:
+        await wait_until(
+            lambda g=g: all(len(c.cells()) == cells for c in g.clients), 60, "every cell"
+        )
+    return result
+
+
+async def _measure(
+    server: CollabServer, groups: list[Group], per_group: int, edits: int, pause: float
+) -> tuple[list[_Group], bool, float]:
+    rooms = await _connect_all(server, groups, per_group)
+    for room in rooms:
+        room.listen()
+    rng = random.Random(0)
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(room.type(k, edits, pause, rng) for room in rooms for k in range(per_group))
+    )
+    try:
+        await wait_until(lambda: all(r.converged(edits) for r in rooms), 60, "convergence")
+        converged = True
+    except TimeoutError:
+        converged = False
+    seconds = time.perf_counter() - started
+    for room in rooms:
+        for client in room.clients:
+            await client.disconnect()
+    return rooms, converged, seconds
+
+
+def run(groups: int = 10, clients: int = 10, edits: int = 30, pause: float = 0.3) -> CollabResult:
+    """Run the benchmark on a fresh temporary course and one real server; always stops it."""
+    with tempfile.TemporaryDirectory(prefix="collab-bench-") as tmp:
+        course = load_course(_course_copy(Path(tmp)))
+        members = [f"learner-{i:04d}" for i in range(groups * clients)]
+        formed = form_groups(course, "m1", "bench", members, count=groups)
+        server = CollabServer(course, save_delay=1.0)
+        server.start()
+        try:
+            rooms, converged, seconds = asyncio.run(
+                asyncio.wait_for(_measure(server, formed, clients, edits, pause), 600)
+            )
+            rss, peak = server.rss_mb(), server.peak_rss_mb()
+        finally:
+            server.interrupt()
+    return CollabResult(
+        groups=groups,
+        clients=clients,
+        edits_sent=sum(len(r.sent) for r in rooms),
+        deliveries=sum(r.deliveries for r in rooms),
+        expected_deliveries=groups * clients * (clients - 1) * edits,
+        latencies_ms=[ms for r in rooms for ms in r.latencies],
+        converged=converged,
+        server_rss_mb=rss,
+        server_peak_mb=peak,
+        seconds=seconds,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groups", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=10, help="clients per group")
+    parser.add_argument("--edits", type=int, default=30, help="keystrokes per client")
+    parser.add_argument("--pause", type=float, default=0.3, help="mean seconds between keys")
+    args = parser.parse_args(argv)
+    result = run(args.groups, args.clients, args.edits, args.pause)
+    print(result.report())
+    return 0 if result.converged else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""A real Jupyter server with jupyter-collaboration, as a subprocess on loopback.
+
+The server gets the course server's own settings (``course.live.server_argv``:
+root, pinned ystore, hidden folders) plus a token and, optionally, a document save
+delay. Jupyter's config, data and runtime folders point into the test's folder so
+nothing leaks in from the machine; extensions that collaboration does not need
+are switched off, which makes a start take about 4 s instead of 13 s.
+
+Stopping: SIGKILL (a crash) or SIGINT (Ctrl-C, which exits); SIGTERM can hang
+while a collaboration client is connected (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from course.live import server_argv
+from course.plan import Course
+
+UNNEEDED = [
+    "jupyter_lsp",
+    "jupyter_server_terminals",
+    "nbclassic",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.validate_assignment",
+    "notebook",
+    "notebook_shim",
+    "voila.server_extension",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class CollabServer:
+    """One course server process; ``start`` again after ``kill`` to simulate a restart."""
+
+    course: Course
+    save_delay: float | None = 1.0
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def jupyter_dir(self) -> Path:
+        return self.course.data_path / "test-jupyter"
+
+    def argv(self) -> list[str]:
+        data = self.course.data_path
+        args = server_argv(self.course, port=self.port, ip="127.0.0.1", open_browser=False)
+        return [
+            *args,
+            f"--IdentityProvider.token={self.token}",
+            "--ServerApp.port_retries=0",
+            "--allow-root",
+            f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
+            f"--BaseFileIdManager.db_path={data / 'file_id_manager.db'}",
+            f"--YDocExtension.document_save_delay={self.save_delay}",
+        ]
+
+    def start(self, timeout: float = 60) -> None:
+        self.course.data_path.mkdir(parents=True, exist_ok=True)
+        config = self.jupyter_dir / "config"
+        config.mkdir(parents=True, exist_ok=True)
+        off = {"ServerApp": {"jpserver_extensions": {name: False for name in UNNEEDED}}}
+        (config / "jupyter_server_config.json").write_text(json.dumps(off))
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(config),
+            "JUPYTER_DATA_DIR": str(self.jupyter_dir / "data"),
+            "JUPYTER_RUNTIME_DIR": str(self.jupyter_dir / "runtime"),
+        }
+        self.starts += 1
+        log = (self.jupyter_dir / f"server-{self.starts}.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", *self.argv()],
+            cwd=self.jupyter_dir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Jupyter server exited early; see {self.log_text()[-2000:]}")
+            try:
+                if self.get("/api/status").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"Jupyter server not ready after {timeout} s")
+
+    def get(self, path: str) -> httpx.Response:
+        headers = {"Authorization": f"token {self.token}"}
+        return httpx.get(self.url + path, headers=headers, timeout=10)
+
+    def kill(self) -> None:
+        """A crash: nothing pending is flushed."""
+        self._stop(signal.SIGKILL)
+
+    def interrupt(self) -> None:
+        """Ctrl-C: Jupyter's own shutdown (rooms and stores closed)."""
+        self._stop(signal.SIGINT)
+
+    def _stop(self, sig: signal.Signals) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, in MB (Linux)."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        line = next(x for x in status.splitlines() if x.startswith("VmRSS:"))
+        return int(line.split()[1]) / 1024
+
+    def peak_rss_mb(self) -> float:
+        """Peak resident memory of the server process so far, in MB (Linux)."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+
+    def log_text(self) -> str:
+        logs = sorted(self.jupyter_dir.glob("server-*.log"))
+        return "\n".join(p.read_text(errors="replace") for p in logs)
