@@ -5,9 +5,10 @@ from __future__ import annotations
 from course.cli.app import main
 from course.cli.build import build
 from course.cli.check import check
+from course.cli.grade import grade
 from course.cli.serve import serve
 
-for command in (check, build, serve):
+for command in (check, build, serve, grade):
     main.add_command(command)
 
 __all__ = ["main"]
