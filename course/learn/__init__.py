@@ -2,12 +2,22 @@
 
 In a lesson notebook::
 
-    from course.learn import exercise, quiz, progress, complete
+    from course.learn import exercise, expect, quiz, progress, complete
 
-    squares = exercise("m1-squares", tests=[("squares(3)", [0, 1, 4])], hints=["range(n)"],
-                       solution="def squares(n):\\n    return [i * i for i in range(n)]")
+    squares = exercise(
+        "m1-squares",
+        tests=[
+            ("squares(3)", [0, 1, 4]),                       # expression, expected value
+            "len(squares(5)) == 5",                          # a condition
+            expect("squares(0) == []", message="no numbers for n = 0"),   # with a message
+            expect("squares(4)", [0, 1, 4, 9], reveal=False),  # failure hides the answer
+        ],
+        hints=["range(n)"],
+        solution="def squares(n):\\n    return [i * i for i in range(n)]",
+    )
     squares.check()          # last in its cell: every test, passed or failed
-    quiz("m1-len")           # a question from quizzes.yml beside the notebook
+    squares.check(first_failure=True)   # or stop at the first failing test
+    quiz("m1-len")           # a question from quizzes.yml in the kernel's working directory
     progress()               # modules, results, next deadline and live session
 
 Every check, hint, solution view, answer and completion is an xAPI-shaped event in
@@ -16,7 +26,7 @@ the learner's local store, sent on to COURSE_EVENTS_URL when that is set.
 
 from course.learn.errors import ExerciseError, LearnError, QuizError
 from course.learn.events import EventLog, event_log
-from course.learn.exercise import CheckResult, Exercise, exercise
+from course.learn.exercise import CheckResult, Exercise, exercise, expect
 from course.learn.progress import Progress, complete, progress
 from course.learn.quiz import Feedback, Quiz, load_quizzes, quiz
 
@@ -33,6 +43,7 @@ __all__ = [
     "complete",
     "event_log",
     "exercise",
+    "expect",
     "load_quizzes",
     "progress",
     "quiz",

@@ -8,9 +8,28 @@ from __future__ import annotations
 
 import html
 import reprlib
+from itertools import islice
 from typing import Any
 
-_SHORT = reprlib.Repr()
+
+class _AsWritten(reprlib.Repr):
+    """reprlib, but a dict keeps the order its keys were written in (reprlib sorts them)."""
+
+    def repr_dict(self, x: dict[Any, Any], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{" + self.fillvalue + "}"
+        pieces = [
+            f"{self.repr1(key, level - 1)}: {self.repr1(x[key], level - 1)}"
+            for key in islice(x, self.maxdict)
+        ]
+        if len(x) > self.maxdict:
+            pieces.append(self.fillvalue)
+        return "{" + ", ".join(pieces) + "}"
+
+
+_SHORT = _AsWritten()
 _SHORT.maxstring = 120
 _SHORT.maxother = 120
 _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = _SHORT.maxdict = 12
@@ -20,7 +39,10 @@ MARKS = {"ok": "✔", "fail": "✘", "info": "💡", "muted": "·"}
 
 
 def short(value: Any) -> str:
-    """A repr that fits on a line, so a long list does not drown the message."""
+    """A repr that fits on a line, so a long list does not drown the message.
+
+    Values read as the learner would write them: a dict's keys stay in their order.
+    """
     return _SHORT.repr(value)
 
 

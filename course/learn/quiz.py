@@ -1,7 +1,8 @@
 """Quizzes: single and multiple choice, numbers with a tolerance, short text answers.
 
 A quiz is defined inline or in a YAML file beside the notebook (default
-``quizzes.yml``), one mapping per question id::
+``quizzes.yml``, looked for in the kernel's working directory, or ``file=``), one
+mapping per question id::
 
     m1-len:
       question: What does len([3, 1, 2]) give?
@@ -163,6 +164,51 @@ def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, QuizSpec] | QuizError]] = {}
+
+
+def cached_quizzes(path: Path | str) -> dict[str, QuizSpec]:
+    """``load_quizzes``, read again only when the file changed (its mtime, size or inode).
+
+    Every ``quiz(id)`` call of a lesson reads the same file: this keeps it to one parse,
+    and an edit to the file shows at the next call without restarting the kernel.
+    """
+    path = Path(path).absolute()
+    try:
+        stat = path.stat()
+    except OSError:
+        _CACHE.pop(path, None)
+        return load_quizzes(path)  # says why it cannot be read
+    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    cached = _CACHE.get(path)
+    if cached is None or cached[0] != key:
+        try:
+            loaded: dict[str, QuizSpec] | QuizError = load_quizzes(path)
+        except QuizError as error:
+            loaded = error
+        cached = _CACHE[path] = (key, loaded)
+    if isinstance(cached[1], QuizError):
+        raise cached[1]
+    return cached[1]
+
+
+def _not_found(path: Path, given: bool) -> QuizError:
+    """Where quiz() looked for its file, and the two ways to point it at the right one."""
+    where = Path.cwd()
+    if given:
+        how = "fix the path in file=; a relative path starts at that folder"
+    else:
+        how = (
+            f"put {DEFAULT_FILE} there (beside the notebook), or pass its path: "
+            f'quiz("<id>", file="../{DEFAULT_FILE}")'
+        )
+    message = (
+        f"not found: looked for {path.absolute()} (the kernel's working directory is "
+        f"{where}); {how}"
+    )
+    return QuizError([Problem(str(path), None, "", message)])
+
+
 def load_quizzes(path: Path | str) -> dict[str, QuizSpec]:
     """Every question in a quiz file, validated; problems name the file, line and question."""
     path = Path(path)
@@ -315,13 +361,20 @@ def quiz(
     file: str | Path | None = None,
 ) -> Quiz:
     """A quiz defined inline (``question=`` and the rest) or, without a question, read from
-    ``file`` (default ``quizzes.yml`` in the notebook's folder) by its id."""
+    ``file`` by its id: default ``quizzes.yml`` in the kernel's working directory (the
+    notebook's folder under Jupyter). The file is parsed once and again only after it
+    changes; when it is missing, the error names the path looked for and how to fix it."""
     if question is None:
         path = Path(file or DEFAULT_FILE)
-        specs = load_quizzes(path)
+        if not path.is_file():
+            raise _not_found(path, file is not None)
+        specs = cached_quizzes(path)
         if id not in specs:
+            close = get_close_matches(id, specs, n=1)
+            also = f"did you mean {close[0]!r}? " if close else ""
             known = ", ".join(specs) or "none"
-            raise QuizError([Problem(str(path), None, id, f"no such question; it has: {known}")])
+            message = f"no such question; {also}it has: {known}"
+            raise QuizError([Problem(str(path), None, id, message)])
         return Quiz(specs[id])
     given = {
         "question": question,

@@ -28,6 +28,21 @@ ex = exercise(
 """
 
 
+PANDAS = """
+import pandas as pd
+from course.learn import expect
+bikes = pd.DataFrame({"station": ["Riverside"], "count": [3]})
+def total(df):
+    rows = df[df["station"] == "Riverside"]
+    return rows["bikes"].sum()
+where = exercise(
+    "a-where",
+    tests=[("total(bikes)", 3), ("bikes['bikes'].sum()", 3)],
+)
+where.check()
+"""
+
+
 @pytest.fixture(scope="module")
 def lesson(module_course: Path, run_cells: RunCells) -> list[str]:
     """One kernel, one lesson: outputs of every step a struggling learner takes."""
@@ -45,6 +60,8 @@ def lesson(module_course: Path, run_cells: RunCells) -> list[str]:
             "ex.solution()",  # 9: after attempts
             "def squares(n):\n    return [i * i for i in range(n)]\nex.check()",  # 10: right
             "ex",  # 11: displayed as buttons with a text fallback
+            "def squares(n):\n    # your code here\n    return None\nex.check()",  # 12: a stub
+            PANDAS.strip(),  # 13: pandas errors, from the test and the learner's function
         ],
         module_course,
     )
@@ -92,10 +109,26 @@ def test_exercise_displays_buttons_with_a_text_fallback(lesson: list[str]) -> No
     assert "Exercise a-squares: 3 tests, 2 hints" in lesson[11]
 
 
+def test_a_stub_returning_none_is_said_once(lesson: list[str]) -> None:
+    assert "0 of 3 tests passed" in lesson[12]
+    assert lesson[12].count("did your function forget to return its result?") == 1
+    assert "squares(3) gave None but should give [0, 1, 4]" in lesson[12]
+    assert "(and 2 more tests failed the same way)" in lesson[12]
+    assert "NoneType" not in lesson[12]
+
+
+def test_error_locations_name_only_the_learners_cells(lesson: list[str]) -> None:
+    assert "total(bikes) raised KeyError: 'bikes' (in total, line 6)" in lesson[13]
+    assert "bikes['bikes'].sum() raised KeyError: 'bikes'\n" in lesson[13] + "\n"
+    assert "get_loc" not in lesson[13] and "ERROR" not in lesson[13]
+
+
 def test_every_check_hint_and_solution_view_is_recorded(lesson: list[str]) -> None:
-    events = event_log().read(kind="exercise")
+    events = [
+        e for e in event_log().read(kind="exercise") if e["object"]["id"].endswith("a-squares")
+    ]
     verbs = [e["verb"]["display"]["en"] for e in events]
-    assert verbs.count("checked") == 5
+    assert verbs.count("checked") == 6
     assert verbs.count("hinted") == 3
     assert verbs.count("viewed-solution") == 1  # the refused one is not a view
     hints = [
@@ -104,7 +137,7 @@ def test_every_check_hint_and_solution_view_is_recorded(lesson: list[str]) -> No
         if e["verb"]["display"]["en"] == "hinted"
     ]
     assert hints == [1, 2, 2]
-    last = [e for e in events if e["verb"]["display"]["en"] == "checked"][-1]
+    last = [e for e in events if e["verb"]["display"]["en"] == "checked"][-2]
     assert last["result"]["success"] is True and last["result"]["score"]["raw"] == 3
     assert {e["actor"]["name"] for e in events} == {"ada"}
     assert {e["context"]["extensions"]["urn:blended-course-kit:course"] for e in events} == {"mini"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 from pathlib import Path
 
 import pytest
@@ -62,10 +64,10 @@ def test_single_choice_with_two_correct_options_is_rejected(tmp_path: Path) -> N
 
 
 def test_missing_file_and_unknown_question_are_named(course_dir: Path) -> None:
-    with pytest.raises(QuizError, match=r"nowhere\.yml: does not exist"):
+    with pytest.raises(QuizError, match=r"nowhere\.yml: not found: looked for .*mini/nowhere\.yml"):
         quiz("a-len", file="nowhere.yml")
     with pytest.raises(
-        QuizError, match=r"quizzes\.yml: a-nope: no such question; it has: a-len, a-lists"
+        QuizError, match=r"quizzes\.yml: a-nope: no such question; .*it has: a-len, a-lists"
     ):
         quiz("a-nope")
 
@@ -95,3 +97,41 @@ def test_invalid_choice_is_not_recorded(course_dir: Path) -> None:
     feedback = quiz("a-len").answer("4")
     assert feedback.correct is None and "'4' is not an option" in feedback.text()
     assert event_log().read(verb="answered") == []
+
+
+def test_quiz_file_is_parsed_once_and_again_after_an_edit(
+    course_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiz_module = importlib.import_module("course.learn.quiz")
+    loads = []
+    real = quiz_module.load_quizzes
+    monkeypatch.setattr(quiz_module, "load_quizzes", lambda path: loads.append(path) or real(path))
+    assert quiz("a-len").spec.question == "What does len([3, 1, 2]) give?"
+    quiz("a-mean")
+    quiz("a-len", file=Path("quizzes.yml").absolute())  # the same file, however named
+    assert len(loads) == 1
+    path = Path("quizzes.yml")
+    path.write_text(path.read_text().replace("What does len", "What gives len"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert quiz("a-len").spec.question == "What gives len([3, 1, 2]) give?"
+    assert len(loads) == 2
+
+
+def test_missing_quiz_file_says_where_it_looked_and_how_to_fix_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(QuizError) as raised:
+        quiz("m1-len")
+    message = str(raised.value)
+    assert f"looked for {tmp_path / 'quizzes.yml'}" in message
+    assert f"the kernel's working directory is {tmp_path}" in message
+    assert 'quiz("<id>", file="../quizzes.yml")' in message
+    with pytest.raises(QuizError, match=r"looked for .*other\.yml.*fix the path in file="):
+        quiz("m1-len", file="other.yml")
+
+
+def test_unknown_quiz_id_suggests_the_closest(course_dir: Path) -> None:
+    with pytest.raises(QuizError, match=r"a-lens: no such question; did you mean 'a-len'\?"):
+        quiz("a-lens")
