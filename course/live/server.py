@@ -8,6 +8,11 @@ data folder, never where the server happens to be started.
 
 from __future__ import annotations
 
+import os
+
+from traitlets.config import Config
+
+from course.grading.nbgrader_config import nbgrader_config
 from course.plan import Course
 
 
@@ -22,8 +27,21 @@ def server_argv(course: Course, *, port: int, ip: str, open_browser: bool) -> li
         "--ServerApp.jpserver_extensions={'course.live': True}",
         f"--CourseLiveApp.course_root={course.root}",
         f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
+        f"--BaseFileIdManager.db_path={data / 'file_id_manager.db'}",
+        *_as_argv(nbgrader_config(course)),
         "--ContentsManager.hide_globs="
         "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
+        # Containers, CI and workshop VMs often run as root; Jupyter refuses unless told.
+        *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),
+    ]
+
+
+def _as_argv(config: Config) -> list[str]:
+    """Command-line form of a traitlets Config, so the formgrader sees the plan's nbgrader setup."""
+    return [
+        f"--{section}.{name}={value}"
+        for section, traits in config.items()
+        for name, value in traits.items()
     ]
 
 
