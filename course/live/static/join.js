@@ -1,0 +1,71 @@
+// Join page: the code first, then a name or anonymous; POST live/join sets the cookie.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const codeForm = $("code-step");
+  const nameForm = $("name-step");
+  const codeInput = $("code");
+  const nameInput = $("name");
+  const anonymous = $("anonymous");
+  const CODE = /^[A-Za-z0-9 -]{4,12}$/;
+  let code = "";
+
+  function showCode(message) {
+    nameForm.hidden = true;
+    codeForm.hidden = false;
+    Live.say($("code-error"), message || "");
+    codeInput.setAttribute("aria-invalid", message ? "true" : "false");
+    codeInput.focus();
+  }
+
+  function showName() {
+    codeForm.hidden = true;
+    nameForm.hidden = false;
+    $("code-shown").textContent = code;
+    Live.say($("name-error"), "");
+    nameInput.focus();
+  }
+
+  codeForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    code = codeInput.value.trim().toUpperCase();
+    if (!CODE.test(code)) {
+      showCode("Type the 4 to 12 letters and digits of the code.");
+      return;
+    }
+    showName();
+  });
+
+  $("change-code").addEventListener("click", () => showCode(""));
+
+  anonymous.addEventListener("change", () => {
+    nameInput.disabled = anonymous.checked;
+  });
+
+  nameForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = nameInput.value.trim();
+    if (!anonymous.checked && !name) {
+      Live.say($("name-error"), "Type your name, or join anonymously.", true);
+      nameInput.focus();
+      return;
+    }
+    const body = { code, anonymous: anonymous.checked };
+    if (!anonymous.checked) body.name = name;
+    const button = nameForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const joined = await Live.api("POST", "live/join", body);
+      location.assign(`${Live.base}course/live/s/${joined.session.id}`);
+    } catch (error) {
+      button.disabled = false;
+      if (error.status === 404) showCode("No open session has this code. Check it and try again.");
+      else Live.say($("name-error"), error.message, true);
+    }
+  });
+
+  code = codeInput.value.trim().toUpperCase();
+  if (CODE.test(code)) showName();
+  else codeInput.focus();
+})();

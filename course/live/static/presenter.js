@@ -1,0 +1,90 @@
+// Presenter view (projector): current poll with its live chart, top questions, joins, readiness.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const sid = document.body.dataset.session;
+  const KINDS = { single: "one answer", multiple: "several answers", numeric: "a number", text: "a few words" };
+  const state = { session: null, polls: new Map(), questions: [], participants: 0 };
+
+  function currentPoll() {
+    return state.session && state.polls.get(state.session.current_poll_id);
+  }
+
+  function renderPoll() {
+    const poll = currentPoll();
+    if (!poll) {
+      $("poll-question").textContent = state.session ? state.session.title : "";
+      $("poll-meta").textContent = "Waiting for a poll…";
+      LiveChart.draw($("chart"), null, false);
+      return;
+    }
+    $("poll-question").textContent = poll.question;
+    const answers = poll.results ? poll.results.answers : 0;
+    const status = poll.state === "open" ? "open" : poll.state === "closed" ? "closed" : "not open yet";
+    $("poll-meta").textContent = `${KINDS[poll.kind] || poll.kind} · ${answers} ${answers === 1 ? "answer" : "answers"} · ${status}`;
+    $("chart").dataset.answers = String(answers);
+    LiveChart.draw($("chart"), poll, poll.revealed);
+  }
+
+  function renderQuestions() {
+    const top = Live.sortQuestions(state.questions.filter((q) => !q.hidden && !q.answered)).slice(0, 5);
+    $("questions").replaceChildren(
+      ...top.map((q) => Live.el("li", {}, Live.el("span", { class: "votes", text: `▲ ${q.votes}` }), Live.el("span", { class: "text", text: q.text }))),
+    );
+    if (!top.length) $("questions").replaceChildren(Live.el("li", { class: "muted", text: "No questions yet." }));
+  }
+
+  function renderJoined() {
+    $("joined").textContent = String(state.participants);
+  }
+
+  function onMessage(message) {
+    switch (message.type) {
+      case "state":
+        state.session = message.session;
+        state.polls = new Map(message.polls.map((p) => [p.id, p]));
+        state.questions = message.questions;
+        state.participants = message.participants;
+        renderQuestions();
+        renderJoined();
+        break;
+      case "session":
+        state.session = message.session;
+        break;
+      case "poll":
+        state.polls.set(message.poll.id, message.poll);
+        break;
+      case "questions":
+        state.questions = message.questions;
+        renderQuestions();
+        return;
+      case "participants":
+        state.participants = message.count;
+        renderJoined();
+        return;
+      default:
+        return;
+    }
+    renderPoll();
+  }
+
+  async function readiness() {
+    try {
+      const report = await Live.api("GET", `live/sessions/${sid}/readiness`);
+      const p = report.participants;
+      const l = report.learners;
+      const parts = [];
+      if (p.known) parts.push(`${p.ready} of ${p.known} matched participants ready (${Math.round(100 * p.share)}%)`);
+      else parts.push("no participant matched to a learner yet");
+      if (l.total) parts.push(`class: ${l.ready} of ${l.total} learners ready`);
+      $("readiness").textContent = `Readiness: ${parts.join(" · ")}`;
+    } catch (error) {
+      $("readiness").textContent = `Readiness: unavailable (${error.message})`;
+    }
+  }
+
+  Live.socket(`live/sessions/${sid}/ws`, onMessage, $("connection"));
+  readiness();
+  setInterval(readiness, 30000);
+})();
