@@ -136,8 +136,9 @@ class CourseLiveApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         from course.live.handlers import routes
+        from course.live.pages import routes as page_routes
 
-        self.handlers.extend(routes())
+        self.handlers.extend(routes() + page_routes())
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         """Point kernels at this server's events endpoint (the port is known only now)."""
