@@ -1,0 +1,87 @@
+"""The Voila application behind ``course present``: Voila plus the kernel cap and a status URL.
+
+Run as ``python -m course.present.voila_app NOTEBOOK [Voila options]``; ``course.present.serve``
+builds the options from the course plan. The standalone app (not the course server's
+Voila extension) is used because only it preheats kernels and blocks ``execute_request``
+from the page, and it does not suffer voila #1473 (images in markdown).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import tornado.web
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from traitlets import Int
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from course.present.room import CappedVoilaHandler, Seats
+
+STATUS_PATH = "/course/present/status"
+
+
+class PresentStatusHandler(JupyterHandler):
+    """How warm the pool is and how many seats are taken: for tests, benchmarks and monitoring."""
+
+    def initialize(self, seats: Seats, notebook: str) -> None:
+        self.seats, self.notebook = seats, notebook
+
+    @tornado.web.authenticated
+    def get(self) -> None:
+        manager = self.kernel_manager
+        pool = getattr(manager, "_pools", {}).get(self.notebook, [])
+        status = {
+            "notebook": self.notebook,
+            "kernels": len(manager.list_kernel_ids()),
+            "pool": len(pool),
+            "pool_ready": sum(1 for entry in pool if entry.done() and not entry.exception()),
+            "taken": self.seats.taken(manager, self.notebook),
+            "limit": self.seats.limit,
+        }
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(status))
+
+
+class CourseVoila(Voila):
+    """Voila with a cap on visitors holding a kernel (see ``course.present.room``)."""
+
+    name = "course-present"
+    max_kernels = Int(
+        0, config=True, help="Most visitors holding a kernel at once; 0 means no cap."
+    )
+    retry_seconds = Int(
+        5, config=True, help="How often the 'room is full' page retries, in seconds."
+    )
+
+    def init_handlers(self) -> list[Any]:
+        seats = Seats(self.max_kernels)
+        handlers = []
+        for pattern, handler, *options in super().init_handlers():
+            if handler is TornadoVoilaHandler:
+                handler = CappedVoilaHandler
+                options = [{**options[0], "seats": seats, "retry_seconds": self.retry_seconds}]
+            handlers.append((pattern, handler, *options))
+        notebook = handlers_notebook(handlers)
+        status = (
+            url_path_join(self.server_url, STATUS_PATH),
+            PresentStatusHandler,
+            {"seats": seats, "notebook": notebook},
+        )
+        return [status, *handlers]
+
+
+def handlers_notebook(handlers: list[Any]) -> str:
+    """The notebook path Voila serves in single-notebook mode ('' when serving a folder)."""
+    for _pattern, handler, *options in handlers:
+        if handler is CappedVoilaHandler and options and options[0].get("notebook_path"):
+            return options[0]["notebook_path"]
+    return ""
+
+
+main = CourseVoila.launch_instance
+
+if __name__ == "__main__":
+    main()
