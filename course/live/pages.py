@@ -217,7 +217,8 @@ class PresenterPage(InstructorPage):
             "presenter.html",
             session=state["session"],
             join=join,
-            join_short=join_url(self.origin(), self.base_url),
+            join_origin=self.origin(),
+            join_path=join_url("", self.base_url),
             qr=qr_svg(join),
             title=state["session"]["title"],
         )

@@ -1,0 +1,113 @@
+"""The live pages in Debian's chromium: a participant on a phone answers, the projector updates.
+
+Screenshots go to the test's tmp folder, or to ``$COURSE_SCREENSHOTS`` when it is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import open_poll
+from liveserver import LiveServer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("COURSE_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
+    browser: Any,
+    live_server: LiveServer,
+    instructor: httpx.Client,
+    live_session: dict[str, Any],
+    shots: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    sid = live_session["id"]
+    errors: list[str] = []
+
+    presenter_context = browser.new_context(viewport=PROJECTOR)
+    presenter = presenter_context.new_page()
+    presenter.on("pageerror", lambda error: errors.append(f"presenter: {error}"))
+    presenter.goto(
+        f"{live_server.url}/course/live/sessions/{sid}/present?token={live_server.token}"
+    )
+    expect(presenter.locator("#connection")).to_have_text("live")
+    expect(presenter.locator(".joinbox svg.qr")).to_be_visible()
+    presenter.evaluate("window.__notReloaded = true")
+
+    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context.new_page()
+    phone.on("pageerror", lambda error: errors.append(f"phone: {error}"))
+    phone.goto(f"{live_server.url}/course/live/join")
+    phone.get_by_label("Join code").fill(live_session["join_code"].lower())
+    phone.keyboard.press("Enter")  # keyboard only: Enter submits the code step
+    phone.get_by_label("Your name").fill("Grace <b>Hopper</b>")
+    phone.get_by_role("button", name="Join").click()
+    phone.wait_for_url(re.compile(rf"/course/live/s/{sid}$"))
+    expect(phone.locator("#connection")).to_have_text("live")
+    expect(phone.locator("#who")).to_have_text("Grace <b>Hopper</b>")  # shown as text
+    expect(presenter.locator("#joined")).to_have_text("1")
+
+    open_poll(instructor, live_session, "m1-types")
+    question = "Which type does 3 / 2 produce?"
+    expect(phone.locator("#poll-question")).to_have_text(question)  # arrived over the socket
+    expect(presenter.locator("#poll-question")).to_have_text(question)
+    expect(presenter.locator("#poll-meta")).to_contain_text("0 answers")
+
+    phone.get_by_label("float").check()
+    phone.get_by_role("button", name="Send answer").click()
+    expect(phone.locator("#poll-status")).to_contain_text("Answer sent")
+    phone.screenshot(path=shots / "participant-phone.png", full_page=True)
+
+    expect(presenter.locator("#chart")).to_have_attribute("data-answers", "1")
+    expect(presenter.locator("#poll-meta")).to_contain_text("1 answer ")
+    float_row = presenter.locator("#chart g.row").nth(1)
+    expect(float_row.locator("text.count")).to_have_text("1 · 100%")
+    expect(presenter.locator("#chart g.row").nth(0).locator("text.count")).to_have_text("0 · 0%")
+    assert presenter.evaluate("window.__notReloaded") is True  # the same page, updated live
+    widths = presenter.eval_on_selector_all(
+        "#chart rect.bar", "bars => bars.map(b => b.getBBox().width)"
+    )
+    assert widths[1] > 10 * widths[0], widths  # the answered option's bar is the long one
+    presenter.screenshot(path=shots / "presenter.png", full_page=True)
+
+    stored = instructor.get(f"/course/api/live/sessions/{sid}/export.csv").text
+    assert "Grace <b>Hopper</b>" in stored and ",float," in stored
+    assert errors == []
+    phone_context.close()
+    presenter_context.close()
