@@ -1,6 +1,6 @@
 """Benchmark: G groups × K headless collaboration clients editing group notebooks.
 
-    .venv/bin/python benchmarks/collab.py [--groups 10] [--clients 10] [--edits 30]
+    .venv/bin/python benchmarks/collab.py [--groups 10] [--clients 10] [--edits 20] [--pause 1.0]
 
 The second part of the live benchmark (``benchmarks/live.py`` can call ``run``).
 It copies the sample course into a temporary folder, forms G groups with the
@@ -52,6 +52,8 @@ class CollabResult:
     server_rss_mb: float
     server_peak_mb: float
     seconds: float
+    server_cpu_s: float
+    client_cpu_s: float
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -72,6 +74,8 @@ class CollabResult:
                 f"  target p95 < {TARGET_P95_MS:.0f} ms: {verdict}",
                 f"  server memory: {self.server_rss_mb:.0f} MB at the end, "
                 f"{self.server_peak_mb:.0f} MB peak",
+                f"  cpu: server {self.server_cpu_s:.1f} s, clients {self.client_cpu_s:.1f} s "
+                f"(one process for all clients)",
             ]
         )
 
@@ -187,7 +191,7 @@ async def _measure(
     return rooms, converged, seconds
 
 
-def run(groups: int = 10, clients: int = 10, edits: int = 30, pause: float = 0.3) -> CollabResult:
+def run(groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0) -> CollabResult:
     """Run the benchmark on a fresh temporary course and one real server; always stops it."""
     with tempfile.TemporaryDirectory(prefix="collab-bench-") as tmp:
         course = load_course(_course_copy(Path(tmp)))
@@ -195,11 +199,14 @@ def run(groups: int = 10, clients: int = 10, edits: int = 30, pause: float = 0.3
         formed = form_groups(course, "m1", "bench", members, count=groups)
         server = CollabServer(course, save_delay=1.0)
         server.start()
+        cpu_before, client_before = server.cpu_seconds(), time.process_time()
         try:
             rooms, converged, seconds = asyncio.run(
                 asyncio.wait_for(_measure(server, formed, clients, edits, pause), 600)
             )
             rss, peak = server.rss_mb(), server.peak_rss_mb()
+            server_cpu = server.cpu_seconds() - cpu_before
+            client_cpu = time.process_time() - client_before
         finally:
             server.interrupt()
     return CollabResult(
@@ -213,6 +220,8 @@ def run(groups: int = 10, clients: int = 10, edits: int = 30, pause: float = 0.3
         server_rss_mb=rss,
         server_peak_mb=peak,
         seconds=seconds,
+        server_cpu_s=server_cpu,
+        client_cpu_s=client_cpu,
     )
 
 
@@ -220,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=10)
     parser.add_argument("--clients", type=int, default=10, help="clients per group")
-    parser.add_argument("--edits", type=int, default=30, help="keystrokes per client")
-    parser.add_argument("--pause", type=float, default=0.3, help="mean seconds between keys")
+    parser.add_argument("--edits", type=int, default=20, help="keystrokes per client")
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="mean seconds between one client's keys"
+    )
     args = parser.parse_args(argv)
     result = run(args.groups, args.clients, args.edits, args.pause)
     print(result.report())

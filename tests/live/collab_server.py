@@ -76,7 +76,6 @@ class CollabServer:
             "--ServerApp.port_retries=0",
             "--allow-root",
             f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
-            f"--BaseFileIdManager.db_path={data / 'file_id_manager.db'}",
             f"--YDocExtension.document_save_delay={self.save_delay}",
         ]
 
@@ -84,8 +83,14 @@ class CollabServer:
         self.course.data_path.mkdir(parents=True, exist_ok=True)
         config = self.jupyter_dir / "config"
         config.mkdir(parents=True, exist_ok=True)
-        off = {"ServerApp": {"jpserver_extensions": {name: False for name in UNNEEDED}}}
-        (config / "jupyter_server_config.json").write_text(json.dumps(off))
+        settings = {
+            "ServerApp": {"jpserver_extensions": dict.fromkeys(UNNEEDED, False)},
+            # On the command line this setting sometimes reaches jupyter_server_fileid
+            # twice ("db_path only accepts one value, got 2"); the extension then
+            # fails to load and every collaboration session request is a 500.
+            "BaseFileIdManager": {"db_path": str(self.course.data_path / "file_id_manager.db")},
+        }
+        (config / "jupyter_server_config.json").write_text(json.dumps(settings))
         env = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(config),
@@ -110,12 +115,29 @@ class CollabServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Jupyter server exited early; see {self.log_text()[-2000:]}")
             try:
-                if self.get("/api/status").status_code == 200:
+                if self._collaboration_ready():
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
         raise TimeoutError(f"Jupyter server not ready after {timeout} s")
+
+    def _collaboration_ready(self) -> bool:
+        """Ready means the collaboration session handler answers, not just the server.
+
+        /api/status answers while jupyter_server_fileid is still registering its
+        file id manager; a session request in that window fails with a 500
+        (KeyError: 'file_id_manager'). Once ready, any path gets an id (200 or 201).
+        """
+        if self.get("/api/status").status_code != 200:
+            return False
+        response = httpx.put(
+            f"{self.url}/api/collaboration/session/.readiness-probe.ipynb",
+            json={"format": "json", "type": "notebook"},
+            headers={"Authorization": f"token {self.token}"},
+            timeout=10,
+        )
+        return response.status_code in (200, 201)
 
     def get(self, path: str) -> httpx.Response:
         headers = {"Authorization": f"token {self.token}"}
@@ -152,6 +174,12 @@ class CollabServer:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
         return int(line.split()[1]) / 1024
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server process has used so far (Linux)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def log_text(self) -> str:
         logs = sorted(self.jupyter_dir.glob("server-*.log"))
