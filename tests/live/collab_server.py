@@ -70,14 +70,17 @@ class CollabServer:
     def argv(self) -> list[str]:
         data = self.course.data_path
         args = server_argv(self.course, port=self.port, ip="127.0.0.1", open_browser=False)
-        return [
-            *args,
+        extra = [
             f"--IdentityProvider.token={self.token}",
             "--ServerApp.port_retries=0",
-            "--allow-root",
+            "--ServerApp.allow_root=True",
             f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
             f"--YDocExtension.document_save_delay={self.save_delay}",
         ]
+        # A setting given twice reaches extensions as a list ("db_path only accepts
+        # one value, got 2") and the extension fails to load: the course's own wins.
+        given = {arg.split("=", 1)[0] for arg in args}
+        return [*args, *(arg for arg in extra if arg.split("=", 1)[0] not in given)]
 
     def start(self, timeout: float = 60) -> None:
         self.course.data_path.mkdir(parents=True, exist_ok=True)
