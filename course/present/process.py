@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -59,18 +61,20 @@ def stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
 def _wait_ready(
     process: subprocess.Popen[bytes], url: str, warm: int | None, timeout: float
 ) -> None:
+    """Poll the kit's status URL, or (plain Voila) the port: a GET of the page would render it."""
     deadline = time.monotonic() + timeout
-    probe = url.rstrip("/") + STATUS_PATH if warm is not None else url
+    address = urlsplit(url)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"Voila exited with code {process.returncode} before serving {url}")
         try:
-            answer = httpx.get(probe, timeout=2)
-            if warm is None and answer.status_code < 500:
+            if warm is None:
+                socket.create_connection((address.hostname, address.port), timeout=2).close()
                 return
-            if warm is not None and answer.status_code == 200 and _warm(answer) >= warm:
+            answer = httpx.get(url.rstrip("/") + STATUS_PATH, timeout=2)
+            if answer.status_code == 200 and _warm(answer) >= warm:
                 return
-        except httpx.HTTPError:
+        except (httpx.HTTPError, OSError):
             pass
         time.sleep(0.3)
     raise TimeoutError(f"Voila did not serve {url} within {timeout:.0f} s")

@@ -1,0 +1,45 @@
+"""Fixtures for presentation tests: the sample course and real Voila servers on loopback."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import pytest
+
+from course.plan import Course, load_course
+from course.present import PresentOptions, voila_command
+from course.present.process import running_voila
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def course(sample_course: Path) -> Course:
+    return load_course(sample_course)
+
+
+VoilaFactory = Callable[..., AbstractContextManager[str]]
+
+
+@pytest.fixture
+def present_voila(tmp_path: Path) -> VoilaFactory:
+    """``with present_voila(course, notebook, pool=0, max_kernels=4) as url:`` a live server."""
+
+    @contextmanager
+    def start(course: Course, notebook: str, **options: object) -> Iterator[str]:
+        port = free_port()
+        settings = PresentOptions(port=port, open_browser=False, **options)  # type: ignore[arg-type]
+        url = f"http://127.0.0.1:{port}/"
+        log = tmp_path / f"voila-{port}.log"
+        warm = settings.pool if not settings.slides else 0
+        with running_voila(voila_command(course, notebook, settings), url, log=log, warm=warm):
+            yield url
+
+    return start
