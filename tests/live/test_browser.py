@@ -111,3 +111,58 @@ def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
     assert errors == []
     phone_context.close()
     presenter_context.close()
+
+
+def test_instructor_controls_open_and_reveal_reach_phone_and_projector(
+    browser: Any,
+    live_server: LiveServer,
+    live_session: dict[str, Any],
+    join: Any,
+    shots: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    sid = live_session["id"]
+    errors: list[str] = []
+    desk_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = desk_context.new_page()
+    desk.on("pageerror", lambda error: errors.append(f"control: {error}"))
+    desk.goto(f"{live_server.url}/course/live/sessions/{sid}/control?token={live_server.token}")
+    expect(desk.locator("#connection")).to_have_text("live")
+    expect(desk.locator("#polls li")).to_have_count(5)
+
+    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = phone_context.new_page()
+    phone.on("pageerror", lambda error: errors.append(f"phone: {error}"))
+    phone.goto(f"{live_server.url}/course/live/join?code={live_session['join_code']}")
+    phone.screenshot(path=shots / "join-phone.png", full_page=True)
+    expect(phone.get_by_label("Your name")).to_be_focused()  # the code came with the link
+    phone.get_by_label("Join anonymously (no name)").check()
+    phone.get_by_role("button", name="Join").click()
+    phone.wait_for_url(re.compile(rf"/course/live/s/{sid}$"))
+    expect(phone.locator("#who")).to_have_text("anonymous")
+    expect(desk.locator("#joined")).to_have_text("1")
+
+    desk.get_by_role("button", name="Next poll").click()  # opens the first draft poll
+    expect(phone.locator("#poll-question")).to_have_text("Which type does 3 / 2 produce?")
+    phone.get_by_label("int").check()
+    phone.get_by_role("button", name="Send answer").click()
+    expect(phone.locator("#poll-status")).to_contain_text("Answer sent")
+    expect(desk.locator("#polls li").first).to_contain_text("single · 1 answer ")
+
+    phone.get_by_label("Ask a question").fill("Why is 3 / 2 not 1? <script>")
+    phone.get_by_role("button", name="Post question").click()
+    expect(desk.locator("#questions li .text")).to_have_text("Why is 3 / 2 not 1? <script>")
+
+    desk.get_by_role("button", name="Reveal: Which type does 3 / 2 produce?").click()
+    expect(phone.locator("#poll-result .reveal")).to_have_text("Correct: float")
+    expect(desk.locator("#polls li").first).to_contain_text("open · revealed")
+    expect(desk.locator("#chart g.row.correct text.label")).to_have_text(re.compile("^✓ float"))
+    desk.get_by_role("button", name="Close: Which type does 3 / 2 produce?").click()
+    expect(phone.locator("#poll-status")).to_have_text("This poll is closed.")
+    expect(phone.locator("input[name=answer]").first).to_be_disabled()
+    desk.screenshot(path=shots / "control.png", full_page=True)
+    phone.screenshot(path=shots / "participant-revealed.png", full_page=True)
+    assert errors == []
+    phone_context.close()
+    desk_context.close()

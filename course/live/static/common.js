@@ -25,9 +25,10 @@ const Live = (() => {
   }
 
   class ApiError extends Error {
-    constructor(message, status) {
+    constructor(message, status, retryAfter) {
       super(message);
       this.status = status;
+      this.retryAfter = retryAfter || 0; // seconds, from a 429's Retry-After
     }
   }
 
@@ -54,7 +55,7 @@ const Live = (() => {
     }
     if (!reply.ok) {
       const message = (data && data.message) || `${reply.status} ${reply.statusText}`;
-      throw new ApiError(message, reply.status);
+      throw new ApiError(message, reply.status, Number(reply.headers.get("Retry-After")) || 0);
     }
     return data;
   }
@@ -101,5 +102,9 @@ const Live = (() => {
     return [...questions].sort((a, b) => b.votes - a.votes || a.id - b.id);
   }
 
-  return { base, el, api, socket, say, sortQuestions, ApiError };
+  function plural(count, word) {
+    return `${count} ${count === 1 ? word : `${word}s`}`;
+  }
+
+  return { base, el, api, socket, say, sortQuestions, plural, ApiError };
 })();

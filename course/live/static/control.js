@@ -35,7 +35,7 @@
       return el("li", { class: poll.id === current ? "current" : "" },
         el("span", { class: `badge ${poll.state}`, text: poll.state + (poll.revealed ? " · revealed" : "") }),
         el("button", { type: "button", class: "link text", text: poll.question, onclick: () => { selected = poll.id; renderChart(); } }),
-        el("span", { class: "muted", text: ` ${poll.kind} · ${answers} answers ` }),
+        el("span", { class: "muted", text: ` ${poll.kind} · ${Live.plural(answers, "answer")} ` }),
         el("span", { class: "actions" },
           button("Open", "open", poll.state === "open" || (state.session && state.session.state !== "open")),
           button("Close", "close", poll.state !== "open"),
@@ -46,7 +46,9 @@
 
   function renderChart() {
     const id = selected || (state.session && state.session.current_poll_id);
-    LiveChart.draw($("chart"), state.polls.get(id), true);
+    const poll = state.polls.get(id);
+    $("chart-question").textContent = poll ? poll.question : "Choose a poll to see its results.";
+    LiveChart.draw($("chart"), poll, true);
   }
 
   function renderQuestions() {

@@ -55,13 +55,23 @@
     if (!anonymous.checked) body.name = name;
     const button = nameForm.querySelector("button[type=submit]");
     button.disabled = true;
-    try {
-      const joined = await Live.api("POST", "live/join", body);
-      location.assign(`${Live.base}course/live/s/${joined.session.id}`);
-    } catch (error) {
-      button.disabled = false;
-      if (error.status === 404) showCode("No open session has this code. Check it and try again.");
-      else Live.say($("name-error"), error.message, true);
+    // A room of phones behind one address can hit the server's join limit: wait, try again.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const joined = await Live.api("POST", "live/join", body);
+        location.assign(`${Live.base}course/live/s/${joined.session.id}`);
+        return;
+      } catch (error) {
+        if (error.status === 429 && attempt < 8) {
+          Live.say($("name-error"), "Many people are joining; trying again…");
+          await new Promise((done) => setTimeout(done, 1000 * Math.max(1, error.retryAfter) * (0.5 + Math.random())));
+          continue;
+        }
+        button.disabled = false;
+        if (error.status === 404) showCode("No open session has this code. Check it and try again.");
+        else Live.say($("name-error"), error.message, true);
+        return;
+      }
     }
   });
 

@@ -88,7 +88,7 @@
     if (Array.isArray(correct)) text = `Correct: ${correct.map((i) => poll.options[i]).join(", ")}`;
     else if (correct && typeof correct === "object") text = `Correct: ${correct.value}${correct.tolerance ? ` (± ${correct.tolerance})` : ""}`;
     const answers = poll.results ? poll.results.answers : 0;
-    box.replaceChildren(el("p", { class: "reveal", text }), el("p", { class: "muted", text: `${answers} answers in total` }));
+    box.replaceChildren(el("p", { class: "reveal", text }), el("p", { class: "muted", text: `${Live.plural(answers, "answer")} in total` }));
     box.hidden = !text;
   }
 

@@ -4,7 +4,7 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const sid = document.body.dataset.session;
-  const KINDS = { single: "one answer", multiple: "several answers", numeric: "a number", text: "a few words" };
+  const KINDS = { single: "single choice", multiple: "multiple choice", numeric: "number", text: "short text" };
   const state = { session: null, polls: new Map(), questions: [], participants: 0 };
 
   function currentPoll() {
@@ -22,7 +22,7 @@
     $("poll-question").textContent = poll.question;
     const answers = poll.results ? poll.results.answers : 0;
     const status = poll.state === "open" ? "open" : poll.state === "closed" ? "closed" : "not open yet";
-    $("poll-meta").textContent = `${KINDS[poll.kind] || poll.kind} · ${answers} ${answers === 1 ? "answer" : "answers"} · ${status}`;
+    $("poll-meta").textContent = `${KINDS[poll.kind] || poll.kind} · ${Live.plural(answers, "answer")} · ${status}`;
     $("chart").dataset.answers = String(answers);
     LiveChart.draw($("chart"), poll, poll.revealed);
   }
