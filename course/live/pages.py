@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import socket
 import sys
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -39,6 +40,7 @@ HERE = Path(__file__).parent
 STATIC = HERE / "static"
 PAGES = "/course/live"
 S = r"(?P<session_id>[0-9]{1,9})"
+WILDCARD = ("", "0.0.0.0", "::")
 
 _templates = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -94,7 +96,10 @@ def announce(serverapp: Any, out: IO[str] | None = None) -> dict[str, str]:
     ``_start_jupyter_server_extension``. Returns the URLs it printed.
     """
     out = out or sys.stdout
-    base = serverapp.connection_url  # http://host:port/base/
+    base = serverapp.connection_url  # http://host:port/base/ (the host name for 0.0.0.0)
+    if serverapp.ip in WILDCARD:  # phones rarely resolve a laptop's host name: use its address
+        parts = urlsplit(base)
+        base = urlunsplit(parts._replace(netloc=f"{lan_address()}:{parts.port}"))
     token = getattr(serverapp.identity_provider, "token", "") or ""
     query = f"?{urlencode({'token': token})}" if token else ""
     urls = {
@@ -111,6 +116,16 @@ def announce(serverapp: Any, out: IO[str] | None = None) -> dict[str, str]:
     print(qr_terminal(urls["join"]), file=out)
     out.flush()
     return urls
+
+
+def lan_address() -> str:
+    """This machine's address on its default route (no packet is sent), or loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
 
 
 class PageHandler(ExtensionHandlerMixin, JupyterHandler):

@@ -125,7 +125,7 @@ def test_announce_prints_three_urls_and_a_terminal_qr() -> None:
     server = SimpleNamespace(
         connection_url="http://10.0.0.5:8888/",
         identity_provider=SimpleNamespace(token="abc123"),
-        ip="0.0.0.0",
+        ip="10.0.0.5",
     )
     out = io.StringIO()
     urls = pages.announce(server, out)
@@ -139,3 +139,14 @@ def test_announce_prints_three_urls_and_a_terminal_qr() -> None:
         assert url in text
     qr_lines = [line for line in text.splitlines() if "█" in line or "▀" in line]
     assert len(qr_lines) > 10
+
+
+def test_announce_on_all_interfaces_prints_an_address_phones_can_reach() -> None:
+    server = SimpleNamespace(
+        connection_url="http://some-laptop:8888/",
+        identity_provider=SimpleNamespace(token=""),
+        ip="0.0.0.0",
+    )
+    urls = pages.announce(server, io.StringIO())
+    assert re.fullmatch(r"http://\d+\.\d+\.\d+\.\d+:8888/course/live/join", urls["join"])
+    assert urls["instructor"].endswith(":8888/course/live/")  # no token: none to print
