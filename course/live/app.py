@@ -9,8 +9,6 @@ thread (``Live.run``), which serialises SQLite writes and keeps the event loop f
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import os
 import secrets
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from jupyter_server.utils import url_path_join
 from traitlets import Bool, Dict, Float, Int, Unicode
 
 from course.live.channels import Channels
+from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
 from course.live.service import GroupNotebooks, LiveService, Update
 from course.live.store import Store, sqlite_url
@@ -129,7 +128,7 @@ class CourseLiveApp(ExtensionApp):
             limiter=RateLimiter(rates),
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
-            group_notebooks=_group_notebooks(),
+            group_notebooks=make_group_notebooks,
         )
         self.settings["course_live"] = self.live
         self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
@@ -170,11 +169,3 @@ def _stored_token(path: Path) -> str:
     path.touch(mode=0o600)
     path.write_text(token)
     return token
-
-
-def _group_notebooks() -> GroupNotebooks | None:
-    """The group-notebook hook from ``course.live.groups``, once that module exists."""
-    if importlib.util.find_spec("course.live.groups") is None:
-        return None
-    groups = importlib.import_module("course.live.groups")
-    return getattr(groups, "make_group_notebooks", None)

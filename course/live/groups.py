@@ -17,8 +17,10 @@ import os
 import random
 import re
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import quote
 
 import nbformat
@@ -33,6 +35,7 @@ __all__ = [
     "form_groups",
     "group_path",
     "lab_link",
+    "make_group_notebooks",
     "session_notebooks",
     "split_members",
 ]
@@ -129,12 +132,35 @@ def form_groups(
     split = split_members(
         members, size=size, count=count, seed=session_id if seed is None else seed
     )
-    groups = []
-    for number, group_members in enumerate(split, start=1):
-        path = group_path(course, session_id, number)
-        _copy_once(template, course.root / path, module_id, session_id, number)
-        groups.append(Group(number, group_members, path, lab_link(path, base_url)))
-    return groups
+    paths = _copy_for_groups(course, template, module_id, session_id, len(split))
+    return [
+        Group(number, group_members, paths[number], lab_link(paths[number], base_url))
+        for number, group_members in enumerate(split, start=1)
+    ]
+
+
+def make_group_notebooks(
+    course: Course, session: Mapping[str, Any], groups: Sequence[Any]
+) -> dict[int, str]:
+    """The live service's hook: a notebook per formed group, as group number → path.
+
+    A module without a group notebook simply gives its groups none.
+    """
+    module = course.module(session["module"])
+    if module.live is None or module.live.group_notebook is None:
+        return {}
+    template = _template(course, module.id)
+    return _copy_for_groups(course, template, module.id, str(session["id"]), len(groups))
+
+
+def _copy_for_groups(
+    course: Course, template: Path, module_id: str, session_id: str, count: int
+) -> dict[int, str]:
+    paths = {}
+    for number in range(1, count + 1):
+        paths[number] = group_path(course, session_id, number)
+        _copy_once(template, course.root / paths[number], module_id, session_id, number)
+    return paths
 
 
 def session_notebooks(course: Course, session_id: str, base_url: str = "/") -> dict[int, str]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
-import random
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from course.live import views
 from course.live.errors import Conflict, Invalid, NotFound
+from course.live.groups import split_members
 from course.live.polls import module_polls
 from course.live.readiness import readiness
 from course.live.schemas import FormGroups, NewPoll, NumericCorrect, Statement, check_answer
@@ -369,20 +368,24 @@ class LiveService:
             )
             if not people:
                 raise Conflict("nobody has joined yet; groups need participants")
-            count = spec.count or math.ceil(len(people) / (spec.size or 1))
-            count = max(1, min(count, len(people)))
+            by_id = {str(p.id): p for p in people}
+            count = min(spec.count, len(people)) if spec.count else None
+            # A fresh seed: forming groups again is how an instructor reshuffles them.
+            split = split_members(
+                list(by_id), size=spec.size, count=count, seed=secrets.token_hex(8)
+            )
             db.execute(
                 update(Participant)
                 .where(Participant.session_id == session_id)
                 .values(group_id=None)
             )
             db.execute(delete(Group).where(Group.session_id == session_id))
-            random.SystemRandom().shuffle(people)
-            groups = [Group(session_id=session_id, number=n + 1) for n in range(count)]
+            groups = [Group(session_id=session_id, number=n + 1) for n in range(len(split))]
             db.add_all(groups)
             db.flush()
-            for index, person in enumerate(people):
-                person.group_id = groups[index % count].id
+            for group, members in zip(groups, split, strict=True):
+                for member in members:
+                    by_id[member].group_id = group.id
             db.flush()
             formed = [
                 FormedGroup(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from conftest import open_poll
 
@@ -91,6 +92,26 @@ def test_moderating_questions_and_forming_groups(instructor, live_session, join)
     mine = people[0].get(f"/course/api/live/sessions/{sid}/me").json()["group"]
     assert people[0].participant["id"] in [m["id"] for m in mine["members"]]
     assert instructor.get(f"/course/api/live/sessions/{sid}/groups").json() == groups
+
+
+def test_each_group_gets_its_own_copy_of_the_group_notebook(
+    instructor, live_session, join, live_server
+) -> None:
+    sid = live_session["id"]
+    people = [join(live_session, f"member{i}") for i in range(4)]
+
+    groups = instructor.post(f"/course/api/live/sessions/{sid}/groups", json={"count": 2}).json()
+
+    notebooks = [g["notebook"] for g in groups]
+    assert notebooks == [f"var/live/{sid}/group-1.ipynb", f"var/live/{sid}/group-2.ipynb"]
+    template = (live_server.course / "notebooks/live/m1-groups.ipynb").read_text()
+    for path in notebooks:
+        copy = json.loads((live_server.course / path).read_text())
+        assert [c["source"] for c in copy["cells"]] == [
+            c["source"] for c in json.loads(template)["cells"]
+        ]
+    mine = people[0].get(f"/course/api/live/sessions/{sid}/me").json()["group"]
+    assert mine["url"].endswith(f"lab/tree/var/live/{sid}/group-{mine['number']}.ipynb")
 
 
 def test_participants_readiness_and_export(instructor, live_session, join) -> None:
