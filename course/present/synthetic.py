@@ -69,6 +69,7 @@ def write_class(course: Course, learners: list[SyntheticLearner]) -> None:
 
 
 def write_events(course: Course, learners: list[SyntheticLearner]) -> None:
+    course.data_path.mkdir(parents=True, exist_ok=True)
     store = Store(sqlite_url(course.data_path / LIVE_STORE))
     try:
         store.migrate()
@@ -120,9 +121,7 @@ def write_grades(course: Course, learners: list[SyntheticLearner], cells: list[C
                 cell.name, cell.notebook, cell.assignment, max_score=cell.points, cell_type=kind
             )
             if not cell.is_test:
-                gb.update_or_create_solution_cell(
-                    cell.name, cell.notebook, cell.assignment, cell_type=kind
-                )
+                gb.update_or_create_solution_cell(cell.name, cell.notebook, cell.assignment)
         for learner in learners:
             gb.update_or_create_student(learner.name)
             for assignment, points in learner.grades.items():
