@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import bisect
 import json
+import os
 import random
 import shutil
 import ssl
@@ -359,8 +360,13 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.participants <= 5000:
         parser.error("--participants: 1 to 5000")
+    load = os.getloadavg()[0]
     result = run(args.participants, args.window, args.concurrency, args.timeout)
     print(result.report())
+    print(
+        f"machine             {os.cpu_count()} cores; load average {load:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after (other processes share these cores)"
+    )
     return 0 if result.ok() else 1
 
 
