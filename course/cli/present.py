@@ -1,0 +1,47 @@
+"""``course present``: parse options, call ``course.present.present``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from course.cli.app import load
+from course.present import PresentOptions, present
+from course.present.serve import DEFAULT_MAX_KERNELS, DEFAULT_POOL
+
+
+@click.command("present")
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--slides", is_flag=True, help="Show the notebook as a reveal.js slide deck.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
+@click.option(
+    "--pool",
+    type=click.IntRange(min=0),
+    default=DEFAULT_POOL,
+    show_default=True,
+    help="Kernels kept warm with the notebook already run (about the room's arrival burst).",
+)
+@click.option(
+    "--max-kernels",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_KERNELS,
+    show_default=True,
+    help="Visitors with a kernel at once; later ones see a 'room is full' page (0: no cap).",
+)
+@click.pass_context
+def present_command(
+    ctx: click.Context,
+    notebook: Path,
+    slides: bool,
+    port: int,
+    no_browser: bool,
+    pool: int,
+    max_kernels: int,
+) -> None:
+    """Serve NOTEBOOK as a Voila app (or slides) on preheated kernels, on this machine only."""
+    options = PresentOptions(
+        slides=slides, port=port, open_browser=not no_browser, pool=pool, max_kernels=max_kernels
+    )
+    ctx.exit(present(load(ctx), notebook, options))
