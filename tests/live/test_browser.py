@@ -113,23 +113,25 @@ def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
     presenter_context.close()
 
 
-def test_instructor_controls_open_and_reveal_reach_phone_and_projector(
-    browser: Any,
-    live_server: LiveServer,
-    live_session: dict[str, Any],
-    join: Any,
-    shots: Path,
+def test_instructor_starts_a_session_and_its_controls_reach_phone(
+    browser: Any, live_server: LiveServer, shots: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    sid = live_session["id"]
     errors: list[str] = []
     desk_context = browser.new_context(viewport={"width": 1280, "height": 900})
     desk = desk_context.new_page()
     desk.on("pageerror", lambda error: errors.append(f"control: {error}"))
-    desk.goto(f"{live_server.url}/course/live/sessions/{sid}/control?token={live_server.token}")
+    desk.goto(f"{live_server.url}/course/live/?token={live_server.token}")
+    desk.get_by_label("Module").select_option("m1")
+    desk.get_by_label("Title (optional)").fill("Thursday <lab>")
+    desk.get_by_role("button", name="Start session").click()  # a POST with the XSRF token
+    desk.wait_for_url(re.compile(r"/course/live/sessions/\d+/control$"))
+    sid = int(desk.url.split("/")[-2])
+    expect(desk.locator("#title")).to_have_text("Thursday <lab>")
     expect(desk.locator("#connection")).to_have_text("live")
     expect(desk.locator("#polls li")).to_have_count(5)
+    live_session = {"id": sid, "join_code": desk.locator("header .code").inner_text()}
 
     phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()
