@@ -12,6 +12,9 @@ jsonschema (seconds of imports) before it forks every kernel.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -47,6 +50,34 @@ __all__ = [
     "grade",
     "grade_config",
 ]
+
+
+def _defer_rfc3987_syntax() -> None:
+    """Build ``rfc3987_syntax``'s Lark grammar only if an ``iri`` format is ever checked.
+
+    ``import jsonschema`` (through nbformat and nbgrader) imports it to register
+    the ``iri`` format checker, and that import compiles a grammar: 0.5 s quiet,
+    several seconds on a loaded machine, paid by every ``course grade``. Neither
+    nbformat (Draft 4, no format checker) nor nbgrader checks formats; a stub with
+    the same function loads the real module on first call, so behaviour is unchanged.
+    """
+    if "rfc3987_syntax" in sys.modules or "jsonschema" in sys.modules:
+        return
+    if importlib.util.find_spec("rfc3987_syntax") is None:
+        return
+    stub = types.ModuleType("rfc3987_syntax")
+
+    def is_valid_syntax(*args: Any, **kwargs: Any) -> Any:
+        if sys.modules.get("rfc3987_syntax") is stub:
+            del sys.modules["rfc3987_syntax"]
+        real = importlib.import_module("rfc3987_syntax")
+        return real.is_valid_syntax(*args, **kwargs)
+
+    stub.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
+    sys.modules["rfc3987_syntax"] = stub
+
+
+_defer_rfc3987_syntax()
 
 
 def __getattr__(name: str) -> Any:
