@@ -119,15 +119,20 @@ def grade_config(
         config.Execute.timeout = options.cell_timeout
     _ensure_venv_on_path()
     started = time.perf_counter()
-    run = _Run(config, assignment, options)
-    todo = run.select(students)
-    if progress:
-        progress.start(len(todo))
-    with ForkServer() as server, tempfile.TemporaryDirectory(prefix="cg-") as scratch:
-        run.attach(server, Path(scratch))
-        with fast_metadata_validation():
-            results = asyncio.run(run.all(todo, progress))
-    run.close()
+    server = ForkServer()
+    server.launch()  # its imports run while the gradebook and nbgrader's pipeline are set up
+    try:
+        run = _Run(config, assignment, options)
+        todo = run.select(students)
+        if progress:
+            progress.start(len(todo))
+        with server, tempfile.TemporaryDirectory(prefix="cg-") as scratch:
+            run.attach(server, Path(scratch))
+            with fast_metadata_validation():
+                results = asyncio.run(run.all(todo, progress))
+        run.close()
+    finally:
+        server.stop()
     return GradeReport(assignment, results, time.perf_counter() - started)
 
 

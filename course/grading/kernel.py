@@ -20,9 +20,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
 from course.errors import CourseError
@@ -41,8 +43,10 @@ class ForkServer:
         self._lock = asyncio.Lock()
         self.root = False
 
-    def start(self) -> None:
-        """Start the server and wait until its imports are done (about a second, once)."""
+    def launch(self) -> None:
+        """Start the server process; its imports (about a second) overlap with the caller's work."""
+        if self._process is not None:
+            return
         environment = {**os.environ, **(self._env or {})}
         self._process = subprocess.Popen(
             [sys.executable, "-P", "-m", "course.grading.forkserver"],
@@ -52,6 +56,11 @@ class ForkServer:
             cwd="/",
             env=environment,
         )
+
+    def start(self) -> None:
+        """Launch the server if needed and wait until its imports are done."""
+        self.launch()
+        assert self._process is not None
         hello = self._process.stdout.readline() if self._process.stdout else ""
         if not hello:
             raise KernelStartError("the kernel fork server did not start (see the log above)")
@@ -95,6 +104,49 @@ class ForkServer:
         self.stop()
 
 
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's client, minus the fixed 0.2 s of IOPub silence it waits for at start.
+
+    ``wait_for_ready`` asks ``kernel_info`` until the shell replies and one IOPub
+    message arrives (proof that the subscription is live), then waits until IOPub
+    stays quiet for 0.2 s. Here the wait ends as soon as IOPub delivers the
+    ``idle`` status of the answered request: the kernel's last message for it,
+    so the subscription is live and nothing of that request is still to come.
+    Later messages are filtered by parent id in nbclient, as before.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            with contextlib.suppress(Empty):
+                reply = await self.shell_channel.get_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply" and await self._idle_after(reply):
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_after(self, reply: dict[str, Any], limit: float = 1.0) -> bool:
+        """True once IOPub delivered the ``idle`` status of ``reply``'s request."""
+        request = reply["parent_header"].get("msg_id")
+        end = time.monotonic() + limit
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            if (
+                msg["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"
+                and msg["parent_header"].get("msg_id") == request
+            ):
+                return True
+        return False
+
+
 class ForkedKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernel is a fork of the ``ForkServer``.
 
@@ -104,6 +156,7 @@ class ForkedKernelManager(AsyncKernelManager):
 
     def __init__(self, *, server: ForkServer, sandbox: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(transport="ipc", kernel_name="python3", **kwargs)
+        self.client_factory = ReadyClient
         self._server = server
         self._sandbox = sandbox
         self._pid: int | None = None
