@@ -37,12 +37,20 @@ class PresentStatusHandler(JupyterHandler):
             "notebook": self.notebook,
             "kernels": len(manager.list_kernel_ids()),
             "pool": len(pool),
-            "pool_ready": sum(1 for entry in pool if entry.done() and not entry.exception()),
+            "pool_ready": sum(1 for entry in pool if _rendered(entry)),
             "taken": self.seats.taken(manager, self.notebook),
             "limit": self.seats.limit,
         }
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(status))
+
+
+def _rendered(entry: Any) -> bool:
+    """A pool entry is ready once its kernel started *and* its notebook finished rendering."""
+    if not entry.done() or entry.exception():
+        return False
+    render = entry.result()["task"]
+    return render.done() and not render.exception()
 
 
 class CourseVoila(Voila):

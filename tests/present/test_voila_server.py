@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from course.plan import Course
+from course.present.synthetic import random_class, write_class
 from tests.present.voila_client import KernelChannel, cell_outputs, error_outputs, kernel_id
 
 pytestmark = pytest.mark.slow
@@ -89,3 +90,15 @@ def test_slides_render_as_a_reveal_deck(course: Course, present_voila) -> None:
     assert page.status_code == 200 and error_outputs(page.text) == []
     assert 'class="reveal"' in page.text
     assert "Visualising and communicating data (m3)" in page.text
+
+
+@pytest.mark.parametrize("learners", [0, 8], ids=["empty course", "synthetic class"])
+def test_dashboard_renders_without_error_output(
+    course: Course, present_voila, learners: int
+) -> None:
+    if learners:
+        write_class(course, random_class(course, size=learners, seed=2))
+    with present_voila(course, "notebooks/instructor/dashboard.ipynb", pool=0) as url:
+        page = httpx.get(url, timeout=120)
+    assert page.status_code == 200 and error_outputs(page.text) == []
+    assert f"{learners} learners" in page.text
