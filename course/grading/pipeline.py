@@ -27,13 +27,14 @@ from typing import Any
 
 import jsonschema
 import nbformat
+import sqlalchemy
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters.autograde import Autograde
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.nbgraderformat import common as nbgraderformat_common
@@ -62,15 +63,50 @@ class _DeferredCommit:
         return getattr(self._session, name)
 
 
+class _SourceRow:
+    """A read-only copy of a source, grade or task cell row (its columns, as attributes)."""
+
+    def __init__(self, row: Any) -> None:
+        for column in sqlalchemy.inspect(row).mapper.column_attrs:
+            setattr(self, column.key, getattr(row, column.key))
+
+
 class BorrowedGradebook(Gradebook):
-    """The run's gradebook lent to a preprocessor: closing it is a no-op, commits are deferred."""
+    """The run's gradebook lent to a preprocessor: closing it is a no-op, commits are deferred.
+
+    The source's cells do not change while a run grades, yet ``OverwriteCells``
+    looks every cell up again for every submission (a five-table join each, and a
+    reload after each commit). ``find_source_cell`` and ``find_graded_cell`` answer
+    from copies of the rows made on first use, kept for the whole run.
+    """
 
     def __init__(self, gradebook: Gradebook) -> None:  # no super(): the engine already exists
         self.__dict__.update(gradebook.__dict__)
         self.db = _DeferredCommit(gradebook.db)
+        if not hasattr(gradebook, "_kit_source_rows"):
+            gradebook._kit_source_rows = {}  # type: ignore[attr-defined]
+        self._source_rows: dict[tuple, _SourceRow | None] = gradebook._kit_source_rows  # type: ignore[attr-defined]
 
     def close(self) -> None:
         pass
+
+    def _source_row(self, finder: Any, *key: str) -> Any:
+        cache_key = (finder.__name__, *key)
+        if cache_key not in self._source_rows:
+            try:
+                self._source_rows[cache_key] = _SourceRow(finder(self, *key))
+            except MissingEntry:
+                self._source_rows[cache_key] = None
+        row = self._source_rows[cache_key]
+        if row is None:
+            raise MissingEntry()
+        return row
+
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
+        return self._source_row(Gradebook.find_source_cell, name, notebook, assignment)
+
+    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
+        return self._source_row(Gradebook.find_graded_cell, name, notebook, assignment)
 
 
 class _CachedJsonschema:
