@@ -27,7 +27,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -37,6 +38,7 @@ from nbformat.reader import NotJSONError
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import find_all_files
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from course.errors import CourseError
@@ -126,7 +128,7 @@ def grade_config(
         todo = run.select(students)
         if progress:
             progress.start(len(todo))
-        with server, tempfile.TemporaryDirectory(prefix="cg-") as scratch:
+        with server, tempfile.TemporaryDirectory(prefix="cg-") as scratch, _quiet_nbgrader():
             run.attach(server, Path(scratch))
             with fast_metadata_validation():
                 results = asyncio.run(run.all(todo, progress))
@@ -134,6 +136,23 @@ def grade_config(
     finally:
         server.stop()
     return GradeReport(assignment, results, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _quiet_nbgrader() -> Iterator[None]:
+    """Hide the SAWarnings nbgrader's own ``update_or_create_submission`` raises.
+
+    ``Gradebook.update_or_create_submission`` builds a ``SubmittedAssignment`` and its
+    ``SubmittedNotebook`` rows before adding them, so SQLAlchemy's autoflush warns
+    "not in session, add operation ... will not proceed" for every new submission.
+    Plain ``nbgrader autograde`` prints the very same warnings; the rows are added
+    right after, so nothing is lost, and the grader's output stays readable.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r".* not in session, add operation along ", category=SAWarning
+        )
+        yield
 
 
 def _ensure_venv_on_path() -> None:
