@@ -48,9 +48,34 @@ const LiveChart = (() => {
     return root;
   }
 
+  const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
   function format(number) {
-    if (number === null || number === undefined) return "–";
-    return Math.abs(number) >= 1000 || Number.isInteger(number) ? String(Math.round(number * 100) / 100) : number.toPrecision(3);
+    return number === null || number === undefined ? "–" : numbers.format(number);
+  }
+
+  // rows → vertical columns (a histogram), the range under each column
+  function columns(rows, total, width, font) {
+    const height = Math.round(font * 11);
+    const base = height - font * 2.2;
+    const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "columns", preserveAspectRatio: "xMinYMin meet" });
+    const most = Math.max(1, ...rows.map((r) => r.count));
+    const step = width / rows.length;
+    const widest = Math.max(...rows.map((r) => r.label.length)) * font * 0.8 * 0.62;
+    const every = Math.max(1, Math.ceil(widest / step)); // label every n-th column: no overlap
+    rows.forEach((row, i) => {
+      const x = i * step;
+      const tall = Math.max(3, ((base - font * 1.4) * row.count) / most);
+      const group = svg("g", { class: row.correct ? "row correct" : "row" });
+      group.append(
+        svg("rect", { x: x + step * 0.1, y: base - tall, width: step * 0.8, height: tall, rx: 3, class: "bar" }),
+        svg("text", { x: x + step / 2, y: base - tall - font * 0.3, class: "count", "text-anchor": "middle" }, String(row.count)),
+      );
+      const label = svg("text", { x: x + step / 2, y: base + font * 1.1, class: "tick", "text-anchor": "middle" }, row.label);
+      label.appendChild(svg("title", {}, row.range));
+      if (i % every === 0) group.appendChild(label);
+      root.appendChild(group);
+    });
+    return root;
   }
 
   function describe(rows) {
@@ -77,20 +102,22 @@ const LiveChart = (() => {
       const right = new Set(Array.isArray(correct) ? correct : []);
       rows = poll.options.map((label, i) => ({ label, count: results.counts[i] || 0, correct: right.has(i) }));
     } else if (results.histogram) {
-      rows = results.histogram.map((bin) => ({
-        label: bin.from === bin.to || results.histogram.length === 1 ? format(bin.from) : `${format(bin.from)} – ${format(bin.to)}`,
+      const value = correct && typeof correct === "object" ? correct.value : null;
+      rows = results.histogram.map((bin, i) => ({
+        label: format(bin.from),
+        range: `${format(bin.from)} – ${format(bin.to)}`,
         count: bin.count,
-        correct: Boolean(correct && typeof correct === "object" && correct.value >= bin.from && correct.value <= bin.to),
+        correct: value !== null && value >= bin.from && (value < bin.to || i === results.histogram.length - 1),
       }));
       extra.push(`median ${format(results.median)} · mean ${format(results.mean)}`);
-      if (correct && typeof correct === "object") extra.push(`${results.within_tolerance} of ${total} correct (${format(correct.value)})`);
+      if (value !== null) extra.push(`${results.within_tolerance} of ${total} correct (${format(value)})`);
     } else if (results.words) {
-      rows = results.words.slice(0, 12).map((w) => ({ label: w.word, count: w.count, correct: false }));
+      rows = results.words.slice(0, 8).map((w) => ({ label: w.word, count: w.count, correct: false }));
     }
-    const nodes = [];
-    if (rows.length) nodes.push(bars(rows, total, width, font));
-    else nodes.push(Live.el("p", { class: "muted", text: "No answers yet." }));
-    for (const line of extra) nodes.push(Live.el("p", { class: "summary", text: line }));
+    const nodes = extra.map((line) => Live.el("p", { class: "summary", text: line }));
+    if (!rows.length) nodes.push(Live.el("p", { class: "muted", text: "No answers yet." }));
+    else if (results.histogram) nodes.push(columns(rows, total, width, font));
+    else nodes.push(bars(rows, total, width, font));
     container.replaceChildren(...nodes);
     container.setAttribute("aria-label", `${total} answers. ${describe(rows)}`);
   }
