@@ -101,6 +101,11 @@ class CourseLiveApp(ExtensionApp):
     store_workers = Int(
         0, config=True, help="Threads for store calls; default 1 for SQLite, 4 otherwise."
     )
+    announce = Bool(
+        False,
+        config=True,
+        help="Print the learner, instructor and join URLs and a QR code once the server listens.",
+    )
     kernel_environment = Bool(
         True,
         config=True,
@@ -140,7 +145,11 @@ class CourseLiveApp(ExtensionApp):
         self.handlers.extend(routes() + page_routes())
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
-        """Point kernels at this server's events endpoint (the port is known only now)."""
+        """Announce the URLs and point kernels at the events endpoint (the port is known now)."""
+        if self.announce:
+            from course.live.pages import announce
+
+            announce(serverapp)
         if not self.kernel_environment:
             return
         url = url_path_join(

@@ -26,6 +26,7 @@ def server_argv(course: Course, *, port: int, ip: str, open_browser: bool) -> li
         f"--ServerApp.open_browser={open_browser}",
         "--ServerApp.jpserver_extensions={'course.live': True}",
         f"--CourseLiveApp.course_root={course.root}",
+        "--CourseLiveApp.announce=True",
         # The ystore and the session list belong together: wiping one alone corrupts rooms.
         f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
         f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
