@@ -34,6 +34,7 @@ from nbclient.exceptions import DeadKernelError
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
+from nbgrader import api
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters.autograde import Autograde
 from nbgrader.coursedir import CourseDirectory
@@ -107,6 +108,54 @@ class BorrowedGradebook(Gradebook):
 
     def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
         return self._source_row(Gradebook.find_graded_cell, name, notebook, assignment)
+
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
+        """``SaveAutoGrades``' lookup, from one query for the whole submitted notebook."""
+        return self._submitted_row(
+            api.Grade, (api.GradeCell, api.TaskCell), grade_cell, notebook, assignment, student
+        )
+
+    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
+        return self._submitted_row(
+            api.Comment,
+            (api.SolutionCell, api.TaskCell),
+            solution_cell,
+            notebook,
+            assignment,
+            student,
+        )
+
+    def _submitted_row(
+        self, model: Any, kinds: tuple, name: str, notebook: str, assignment: str, student: str
+    ) -> Any:
+        """nbgrader's rule: the row of the first cell kind having that name, else missing."""
+        key = (model, notebook, assignment, student)
+        rows = self.__dict__.setdefault("_submitted_rows", {})
+        if key not in rows:
+            found = (
+                self.db.query(model, api.BaseCell)
+                .join(api.BaseCell, api.BaseCell.id == model.cell_id)
+                .join(api.SubmittedNotebook, api.SubmittedNotebook.id == model.notebook_id)
+                .join(api.Notebook, api.Notebook.id == api.SubmittedNotebook.notebook_id)
+                .join(
+                    api.SubmittedAssignment,
+                    api.SubmittedAssignment.id == api.SubmittedNotebook.assignment_id,
+                )
+                .join(api.Assignment, api.Assignment.id == api.SubmittedAssignment.assignment_id)
+                .join(api.Student, api.Student.id == api.SubmittedAssignment.student_id)
+                .filter(
+                    api.Notebook.name == notebook,
+                    api.Assignment.name == assignment,
+                    api.Student.id == student,
+                )
+                .all()
+            )
+            rows[key] = [(row, cell) for row, cell in found]
+        for kind in kinds:
+            for row, cell in rows[key]:
+                if type(cell) is kind and cell.name == name:
+                    return row
+        raise MissingEntry()
 
 
 class _CachedJsonschema:
