@@ -331,14 +331,17 @@ class JoinHandler(ParticipantHandler):
     async def post(self) -> None:
         spec = self.body(schemas.Join)
         address = self.request.remote_ip
-        self.limit("join-failure", address)  # refused once an address guessed too often
+        try:  # only failed joins cost a token: a classroom behind one router joins at once
+            self.live.limiter.ensure("join-failure", address)
+        except RateLimited as error:
+            raise ApiError(error) from None
         try:
             joined = await self.live.run(
                 self.live.service.join, spec.code, spec.name, spec.anonymous
             )
         except LiveError as error:
+            self.live.limiter.spend("join-failure", address)
             raise ApiError(error) from None
-        self.live.limiter.refund("join-failure", address)
         set_participant_cookie(self, joined.session["id"], joined.secret)
         self.touch(joined.session["id"], ("participants", 0))
         self.reply({"session": joined.session, "participant": joined.participant}, 201)

@@ -1,9 +1,10 @@
 """Per-participant rate limits: one token bucket per (action, who).
 
 A bucket holds ``burst`` tokens and refills at ``per_second``; an action takes one
-token or is refused with the seconds until the next one. Kept in memory on the
-extension (not in the store): limits protect this process, and a restart that
-forgets them only gives everyone a fresh burst.
+token or is refused with the seconds until the next one. Actions that cost only when
+they fail (wrong join codes) ``ensure`` a token is left first and ``spend`` one after.
+Kept in memory on the extension (not in the store): limits protect this process, and a
+restart that forgets them only gives everyone a fresh burst.
 """
 
 from __future__ import annotations
@@ -45,19 +46,40 @@ class RateLimiter:
 
     def check(self, action: str, key: Hashable) -> None:
         """Take a token for ``action`` by ``key``, or raise RateLimited."""
+        tokens, now = self._tokens(action, key)
+        if tokens < 1:
+            raise self._refused(action, tokens)
+        self._store(action, key, tokens - 1, now)
+
+    def ensure(self, action: str, key: Hashable) -> None:
+        """Raise RateLimited when ``key`` has no token left for ``action``; take none.
+
+        For actions that only cost when they fail (a join with a wrong code): check first,
+        then ``spend`` once the outcome is known.
+        """
+        tokens, _ = self._tokens(action, key)
+        if tokens < 1:
+            raise self._refused(action, tokens)
+
+    def spend(self, action: str, key: Hashable) -> None:
+        """Take a token without refusing. Requests that passed ``ensure`` together and all
+        failed may take the bucket below zero (at most one burst deep): it then stays shut
+        longer, so guessing in parallel gains nothing over guessing one by one."""
+        rate = self.rates[action]
+        tokens, now = self._tokens(action, key)
+        self._store(action, key, max(tokens - 1, -float(rate.burst)), now)
+
+    def _tokens(self, action: str, key: Hashable) -> tuple[float, float]:
         rate = self.rates[action]
         now = self.clock()
         tokens, since = self._buckets.get((action, key), (float(rate.burst), now))
-        tokens = min(float(rate.burst), tokens + (now - since) * rate.per_second)
-        if tokens < 1:
-            wait = (1 - tokens) / rate.per_second
-            raise RateLimited(f"too many {action} requests; try again in {wait:.1f} s", wait)
-        if len(self._buckets) >= MAX_BUCKETS:
-            self._buckets.clear()  # a flood of keys: forget, rather than grow without bound
-        self._buckets[(action, key)] = (tokens - 1, now)
+        return min(float(rate.burst), tokens + (now - since) * rate.per_second), now
 
-    def refund(self, action: str, key: Hashable) -> None:
-        """Give back the token of an action that turned out fine (a join with a right code)."""
-        if (action, key) in self._buckets:
-            tokens, since = self._buckets[(action, key)]
-            self._buckets[(action, key)] = (min(float(self.rates[action].burst), tokens + 1), since)
+    def _refused(self, action: str, tokens: float) -> RateLimited:
+        wait = (1 - tokens) / self.rates[action].per_second
+        return RateLimited(f"too many {action} requests; try again in {wait:.1f} s", wait)
+
+    def _store(self, action: str, key: Hashable, tokens: float, now: float) -> None:
+        if len(self._buckets) >= MAX_BUCKETS and (action, key) not in self._buckets:
+            self._buckets.clear()  # a flood of keys: forget, rather than grow without bound
+        self._buckets[(action, key)] = (tokens, now)

@@ -1,0 +1,78 @@
+"""A classroom behind one router joins at once: correct joins from one address never
+run into the wrong-code limit, which only failed joins use up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from conftest import copy_sample_course
+from liveserver import LiveServer
+
+from course.live.errors import RateLimited
+from course.live.ratelimit import Rate, RateLimiter
+
+
+@pytest.fixture(scope="module")
+def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with the default rate limits (20 wrong codes per address)."""
+    server = LiveServer(copy_sample_course(tmp_path_factory.mktemp("burst") / "course"))
+    server.start()
+    yield server
+    server.stop()
+
+
+async def _join_all(server: LiveServer, code: str, n: int) -> list[int]:
+    async def one(number: int) -> int:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            body = {"code": code, "name": f"P{number}"}
+            return (await client.post("/course/api/live/join", json=body)).status_code
+
+    return list(await asyncio.gather(*(one(i) for i in range(n))))
+
+
+def test_fifty_simultaneous_joins_from_one_address_all_succeed(default_server) -> None:
+    with default_server.instructor() as instructor:
+        session = instructor.post("/course/api/live/sessions", json={"module": "m1"}).json()
+        statuses = asyncio.run(_join_all(default_server, session["join_code"], 50))
+        assert statuses == [201] * 50
+        assert (
+            instructor.get(f"/course/api/live/sessions/{session['id']}").json()["participants"]
+            == 50
+        )
+    with default_server.anonymous() as guesser:  # wrong codes are still limited afterwards
+        codes = [
+            guesser.post("/course/api/live/join", json={"code": f"ZZZZ{i:02d}", "name": "x"})
+            for i in range(25)
+        ]
+    assert [c.status_code for c in codes[:20]] == [404] * 20
+    assert {c.status_code for c in codes[20:]} == {429}
+
+
+def test_ensure_takes_nothing_and_spend_takes_one() -> None:
+    now = [0.0]
+    limiter = RateLimiter({"join-failure": Rate(0.5, 3)}, clock=lambda: now[0])
+    for _ in range(10):
+        limiter.ensure("join-failure", "a")  # checks never use tokens up
+    for _ in range(3):
+        limiter.spend("join-failure", "a")
+    with pytest.raises(RateLimited) as refused:
+        limiter.ensure("join-failure", "a")
+    assert refused.value.retry_after == pytest.approx(2.0)
+    limiter.ensure("join-failure", "b")  # another address is not affected
+    now[0] = 2.0
+    limiter.ensure("join-failure", "a")  # one token back after 1 / 0.5 s
+
+
+def test_failures_in_parallel_keep_the_bucket_shut_longer() -> None:
+    now = [0.0]
+    limiter = RateLimiter({"join-failure": Rate(1, 3)}, clock=lambda: now[0])
+    for _ in range(10):  # ten wrong guesses that all passed ensure together
+        limiter.spend("join-failure", "a")
+    now[0] = 3.5  # a sequential guesser would have three tokens back by now
+    with pytest.raises(RateLimited):
+        limiter.ensure("join-failure", "a")
+    now[0] = 7.0  # the debt is at most one burst deep
+    limiter.ensure("join-failure", "a")
