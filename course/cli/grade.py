@@ -57,7 +57,7 @@ class _Bar:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Kernels at once (default: 2 per CPU).",
+    help="Kernels at once (default: 4 per CPU).",
 )
 @click.option("--force", is_flag=True, help="Regrade submissions that are already graded.")
 @click.option(

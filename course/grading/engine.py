@@ -99,7 +99,7 @@ class Progress(Protocol):
 class Options:
     """How to run: concurrency, limits per notebook, whether to regrade."""
 
-    workers: int = 0  # 0: two kernels per CPU
+    workers: int = 0  # 0: four kernels per CPU (a kernel waits on start-up and I/O a lot)
     force: bool = False
     budget_seconds: float = 300.0
     cell_timeout: int | None = None  # None: nbgrader's Execute.timeout (30 s unless configured)
@@ -177,7 +177,7 @@ class _Run:
             Path(self.coursedir.root) / _data_dir(self.coursedir) / "grading" / assignment
         )
         self.notebooks = self._notebooks_in_gradebook()
-        self.workers = options.workers or 2 * (os.cpu_count() or 1)
+        self.workers = options.workers or 4 * (os.cpu_count() or 1)
         self.source = Path(
             self.coursedir.format_path(self.coursedir.source_directory, ".", assignment)
         )
