@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from course.live import views
@@ -559,10 +560,25 @@ class LiveService:
         return poll
 
     def _poll_view(self, db: Session, poll: Poll, instructor: bool) -> dict[str, Any]:
-        values: list[Any] = []
+        counted: list[tuple[Any, int]] = []
         if instructor or poll.revealed:
-            values = list(db.scalars(select(Answer.value).where(Answer.poll_id == poll.id)))
-        return views.poll_json(poll, views.results(poll, values), instructor=instructor)
+            counted = self._counted(db, poll.id)
+        return views.poll_json(poll, views.tally(poll, counted), instructor=instructor)
+
+    def _counted(self, db: Session, poll_id: int) -> list[tuple[Any, int]]:
+        """(value, answers) per distinct answer: the database counts, Python only tallies
+        the few distinct values (an option index, a set of them, a number, a text).
+
+        In order of each value's first answer, so ties among words rank as when every
+        answer was read in order."""
+        text = cast(Answer.value, Text)  # JSON as stored; PostgreSQL cannot group json
+        rows = db.execute(
+            select(text, func.count())
+            .where(Answer.poll_id == poll_id)
+            .group_by(text)
+            .order_by(func.min(Answer.id))
+        )
+        return [(json.loads(value), n) for value, n in rows]
 
     def _question(self, db: Session, session_id: int, question_id: int) -> Question:
         question = db.get(Question, question_id)

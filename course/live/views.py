@@ -134,17 +134,25 @@ def group_json(row: Group, members: Sequence[Participant], link: str | None) -> 
 
 def results(poll: Poll, values: Sequence[Any]) -> dict[str, Any]:
     """The tally a chart draws: counts per option, a histogram, or word frequencies."""
-    data: dict[str, Any] = {"answers": len(values)}
+    return tally(poll, [(value, 1) for value in values])
+
+
+def tally(poll: Poll, counted: Sequence[tuple[Any, int]]) -> dict[str, Any]:
+    """``results`` from (value, how many answers gave it) pairs, as a GROUP BY returns them."""
+    data: dict[str, Any] = {"answers": sum(n for _, n in counted)}
     if poll.kind in ("single", "multiple"):
         counts = [0] * len(poll.options)
-        for value in values:
+        for value, n in counted:
             for index in value if isinstance(value, list) else [value]:
-                counts[index] += 1
+                counts[index] += n
         data["counts"] = counts
     elif poll.kind == "numeric":
-        data |= _numeric(poll, [float(v) for v in values])
+        data |= _numeric(poll, [float(v) for v, n in counted for _ in range(n)])
     else:
-        words = Counter(w for v in values for w in _words(v))
+        words: Counter[str] = Counter()
+        for value, n in counted:
+            for word in _words(value):
+                words[word] += n
         data["words"] = [{"word": w, "count": c} for w, c in words.most_common(50)]
     return data
 

@@ -1,0 +1,80 @@
+"""Poll results are counted by the database (GROUP BY): they must equal a count over every
+answer, for each poll kind, while answers arrive and change, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pgserver
+import pytest
+from conftest import copy_sample_course
+from sqlalchemy import select
+
+from course.live import views
+from course.live.service import LiveService
+from course.live.store import Answer, Poll, Store, sqlite_url
+from course.plan import load_course
+
+WORDS = ["slicing", "Loops", "the", "lists and loops", "dicts!", "Slicing, again", "ünïcode"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveService]:
+    course = load_course(copy_sample_course(tmp_path / "course"))
+    postgres = None
+    if request.param == "postgres":
+        if not pgserver.available():
+            pytest.fail(f"PostgreSQL binaries not found in {pgserver.BIN}")
+        postgres = pgserver.PostgresServer()
+        postgres.start()
+    store = Store(postgres.url if postgres else sqlite_url(tmp_path / "live.sqlite"))
+    store.migrate()
+    try:
+        yield LiveService(store, course)
+    finally:
+        store.dispose()
+        if postgres:
+            postgres.stop()
+
+
+def _value(kind: str, options: int, rng: random.Random) -> Any:
+    if kind == "single":
+        return rng.randrange(options)
+    if kind == "multiple":
+        return rng.sample(range(options), rng.randint(1, options))
+    if kind == "numeric":
+        return rng.choice([1412, 1412.0, 1000, 2000.5, -3, 7])
+    return rng.choice(WORDS)
+
+
+def _recount(service: LiveService, poll_id: int) -> dict[str, Any]:
+    """The results counted the slow way: every stored answer, one by one."""
+    with service.store.session() as db:
+        poll = db.get(Poll, poll_id)
+        query = select(Answer.value).where(Answer.poll_id == poll_id).order_by(Answer.id)
+        values = list(db.scalars(query))
+        return views.results(poll, values)
+
+
+def test_results_stay_exact_while_answers_change(service) -> None:
+    rng = random.Random(5)
+    session = service.create_session("m1")
+    sid = session["id"]
+    people = [
+        service.join(session["join_code"], f"p{i}", False).participant["id"] for i in range(30)
+    ]
+    kinds = set()
+    while (poll := service.next_poll(sid)) is not None:
+        kinds.add(poll["kind"])
+        for round_ in range(3):  # everyone answers, then a random half changes their mind
+            for person in people if round_ == 0 else rng.sample(people, 15):
+                value = _value(poll["kind"], len(poll["options"]), rng)
+                service.answer(sid, person, poll["id"], value)
+            pushed = service.update(sid, {("answers", poll["id"])}).presenter[0]["poll"]
+            assert pushed["results"] == _recount(service, poll["id"])
+            assert pushed["results"]["answers"] == len(people)
+        assert service.results(sid, poll["id"])["results"] == _recount(service, poll["id"])
+    assert kinds == {"single", "multiple", "numeric", "text"}
