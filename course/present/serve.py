@@ -109,7 +109,8 @@ def header(course: Course) -> dict[str, object]:
 def _notebook(course: Course, notebook: Path | str) -> Path:
     path = Path(notebook)
     if not path.is_absolute():
-        path = (Path.cwd() / path) if (Path.cwd() / path).exists() else course.root / path
+        in_course = course.root / path  # plan paths first, then the shell's folder
+        path = in_course if in_course.exists() else Path.cwd() / path
     if path.suffix != ".ipynb":
         raise PresentError(f"{notebook}: not a notebook (expected a .ipynb file)")
     if not path.is_file():
