@@ -106,5 +106,36 @@ const Live = (() => {
     return `${count} ${count === 1 ? word : `${word}s`}`;
   }
 
-  return { base, el, api, socket, say, sortQuestions, plural, ApiError };
+  // Fold one presenter-channel message into state; returns its type, or null if unknown.
+  function applyPresenter(state, message) {
+    switch (message.type) {
+      case "state":
+        state.session = message.session;
+        state.polls = new Map(message.polls.map((p) => [p.id, p]));
+        state.questions = message.questions;
+        state.participants = message.participants;
+        state.groups = message.groups;
+        break;
+      case "session":
+        state.session = message.session;
+        break;
+      case "poll":
+        state.polls.set(message.poll.id, message.poll);
+        break;
+      case "questions":
+        state.questions = message.questions;
+        break;
+      case "participants":
+        state.participants = message.count;
+        break;
+      case "groups":
+        state.groups = message.groups;
+        break;
+      default:
+        return null;
+    }
+    return message.type;
+  }
+
+  return { base, el, api, socket, say, sortQuestions, plural, applyPresenter, ApiError };
 })();

@@ -84,38 +84,13 @@
   }
 
   function onMessage(message) {
-    switch (message.type) {
-      case "state":
-        state.session = message.session;
-        state.polls = new Map(message.polls.map((p) => [p.id, p]));
-        state.questions = message.questions;
-        state.participants = message.participants;
-        state.groups = message.groups;
-        renderQuestions();
-        renderGroups();
-        break;
-      case "session":
-        state.session = message.session;
-        break;
-      case "poll":
-        state.polls.set(message.poll.id, message.poll);
-        break;
-      case "questions":
-        state.questions = message.questions;
-        renderQuestions();
-        return;
-      case "participants":
-        state.participants = message.count;
-        break;
-      case "groups":
-        state.groups = message.groups;
-        renderGroups();
-        return;
-      default:
-        return;
+    const kind = Live.applyPresenter(state, message);
+    if (kind === "state" || kind === "questions") renderQuestions();
+    if (kind === "state" || kind === "groups") renderGroups();
+    if (["state", "session", "poll", "participants"].includes(kind)) {
+      renderSession();
+      renderPolls();
     }
-    renderSession();
-    renderPolls();
   }
 
   $("next-poll").addEventListener("click", async () => {

@@ -40,33 +40,10 @@
   }
 
   function onMessage(message) {
-    switch (message.type) {
-      case "state":
-        state.session = message.session;
-        state.polls = new Map(message.polls.map((p) => [p.id, p]));
-        state.questions = message.questions;
-        state.participants = message.participants;
-        renderQuestions();
-        renderJoined();
-        break;
-      case "session":
-        state.session = message.session;
-        break;
-      case "poll":
-        state.polls.set(message.poll.id, message.poll);
-        break;
-      case "questions":
-        state.questions = message.questions;
-        renderQuestions();
-        return;
-      case "participants":
-        state.participants = message.count;
-        renderJoined();
-        return;
-      default:
-        return;
-    }
-    renderPoll();
+    const kind = Live.applyPresenter(state, message);
+    if (kind === "state" || kind === "questions") renderQuestions();
+    if (kind === "state" || kind === "participants") renderJoined();
+    if (["state", "session", "poll"].includes(kind)) renderPoll();
   }
 
   async function readiness() {
