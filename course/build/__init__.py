@@ -10,6 +10,7 @@ from course.build.links import binder_link, nbgitpuller_link
 from course.build.release import release
 from course.build.syllabus import render_syllabus
 from course.plan import Course
+from course.present import export_apps
 
 __all__ = ["BuildResult", "binder_link", "build", "course_calendar", "nbgitpuller_link", "release"]
 
@@ -22,12 +23,14 @@ class BuildResult:
     syllabus: Path
     calendar: Path
     releases: list[Path] = field(default_factory=list)
+    apps: list[Path] = field(default_factory=list)
 
 
 def build(course: Course) -> BuildResult:
     """Write everything learners receive into the course's data folder; sources stay untouched.
 
-    Student versions of the exercises come from nbgrader's own converter.
+    Student versions of the exercises come from nbgrader's own converter; each
+    presentation app is exported as static HTML so learners can look back at it.
     """
     site = course.data_path / "site"
     site.mkdir(parents=True, exist_ok=True)
@@ -35,4 +38,10 @@ def build(course: Course) -> BuildResult:
     calendar.write_bytes(course_calendar(course).to_ical())
     syllabus = site / "index.html"
     syllabus.write_text(render_syllabus(course, calendar_file=CALENDAR_FILE), encoding="utf-8")
-    return BuildResult(site=site, syllabus=syllabus, calendar=calendar, releases=release(course))
+    return BuildResult(
+        site=site,
+        syllabus=syllabus,
+        calendar=calendar,
+        releases=release(course),
+        apps=export_apps(course),
+    )

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from course.build.links import binder_link, nbgitpuller_link
 from course.plan import Course, Module
+from course.present.export import exported_name
 
 _env = Environment(
     loader=PackageLoader("course.build", "templates"),
@@ -30,6 +31,7 @@ class ModuleView:
     live: str | None
     binder: str | None
     nbgitpuller: str | None
+    app: str | None
 
 
 def render_syllabus(course: Course, *, calendar_file: str = "course.ics") -> str:
@@ -58,6 +60,9 @@ def _view(course: Course, module: Module) -> ModuleView:
         live=live,
         binder=binder_link(course, notebook) if notebook else None,
         nbgitpuller=nbgitpuller_link(course, notebook) if notebook else None,
+        app=f"apps/{exported_name(module.live.present)}"
+        if module.live and module.live.present
+        else None,
     )
 
 

@@ -21,6 +21,11 @@ from course.present.serve import header
 SITE_APPS = Path("site") / "apps"
 
 
+def exported_name(notebook: str | Path) -> str:
+    """The file name of a presentation notebook's static copy inside ``site/apps``."""
+    return f"{Path(notebook).stem}.html"
+
+
 def export_apps(course: Course, timeout: int = 180) -> list[Path]:
     """Write every module's ``present`` notebook to ``<data>/site/apps/<name>.html``."""
     modules = [m for m in course.modules if m.live and m.live.present]
@@ -55,6 +60,6 @@ async def _export_one(course: Course, module: Module, target: Path, timeout: int
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True)
     exporter.exclude_output_prompt = True
     html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": source.stem}})
-    path = target / f"{source.stem}.html"
+    path = target / exported_name(source)
     path.write_text(html, encoding="utf-8")
     return path

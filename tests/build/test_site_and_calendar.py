@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
@@ -124,3 +125,18 @@ def test_build_command_writes_into_the_data_folder_only(mini_course: Path) -> No
     added = set(after) - set(before)
     assert added and all(p.parts[0] == "var" for p in added)
     assert (mini_course / "var" / "site" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_sample_course_build_links_static_apps_with_widget_state(sample_course: Path) -> None:
+    course = load_course(sample_course)
+
+    result = build(course)
+
+    presented = [Path(m.live.present).stem for m in course.modules if m.live and m.live.present]
+    assert sorted(p.stem for p in result.apps) == sorted(presented)
+    html = result.syllabus.read_text()
+    for app in result.apps:
+        assert f'href="apps/{app.name}"' in html
+        assert "application/vnd.jupyter.widget-state+json" in app.read_text()
+    assert sorted(p.parent.name for p in result.releases) == ["ps1", "ps2", "ps3"]
