@@ -22,7 +22,7 @@ import sys
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -235,8 +235,17 @@ class PresenterPage(InstructorPage):
             join_origin=self.origin(),
             join_path=join_url("", self.base_url),
             qr=qr_svg(join),
+            app=self.app_url(state["session"]["module"]),
             title=state["session"]["title"],
         )
+
+    def app_url(self, module_id: str) -> str | None:
+        """The module's presentation app, rendered by Voila inside this same server."""
+        course = self.live.service.course
+        module = next((m for m in course.modules if m.id == module_id), None)
+        if module is None or module.live is None or module.live.present is None:
+            return None
+        return url_path_join(self.base_url, "voila/render", quote(module.live.present))
 
 
 class StaticHandler(JupyterHandler, web.StaticFileHandler):

@@ -82,6 +82,7 @@ def test_presenter_page_shows_join_url_code_and_qr_with_title_escaped(
     assert f"{live_server.url}<wbr>/course/live/join" in reply.text
     assert re.search(r'<svg viewBox="0 0 (\d+) \1" class="qr">', reply.text)
     assert '<meta name="course-xsrf" content="2|' in reply.text
+    assert 'href="/voila/render/notebooks/apps/01-functions.ipynb"' in reply.text
 
 
 def test_control_and_index_pages_list_the_session(
