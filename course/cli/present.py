@@ -14,7 +14,13 @@ from course.present.serve import DEFAULT_MAX_KERNELS, DEFAULT_POOL
 @click.command("present")
 @click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--slides", is_flag=True, help="Show the notebook as a reveal.js slide deck.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8866,
+    show_default=True,
+    help="Port to listen on.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
 @click.option(
     "--pool",
