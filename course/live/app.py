@@ -25,12 +25,13 @@ from traitlets import Bool, Dict, Float, Int, Unicode
 from course.live.channels import Channels
 from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
-from course.live.service import GroupNotebooks, LiveService, Update
+from course.live.service import AnswerArgs, GroupNotebooks, LiveService, Update
 from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
 
 T = TypeVar("T")
 TOKEN_FILE = "live-events-token"
+MAX_BATCH = 500  # answers per transaction
 
 
 class Live:
@@ -50,11 +51,43 @@ class Live:
         self.group_notebooks = group_notebooks
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
         self.channels = Channels(self._update, interval=push_interval)
+        self._answers: list[tuple[AnswerArgs, asyncio.Future[Any]]] = []
+        self._answering = False
+        self._answer_task: asyncio.Future[None] | None = None
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (blocking) service call in the store's worker thread."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
+
+    async def answer(self, session_id: int, participant_id: int, poll_id: int, value: Any) -> Any:
+        """``service.answer``, grouped: answers arriving while the store thread is busy go
+        into the next batch (one transaction for all), so a burst costs a few commits,
+        not one each. The first answer after a quiet moment is sent at once."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._answers.append(((session_id, participant_id, poll_id, value), future))
+        if not self._answering:
+            self._answering = True
+            self._answer_task = asyncio.ensure_future(self._store_answers())
+        return await future
+
+    async def _store_answers(self) -> None:
+        try:
+            while self._answers:
+                batch, self._answers = self._answers[:MAX_BATCH], self._answers[MAX_BATCH:]
+                try:
+                    outcomes = await self.run(self.service.answer_many, [a for a, _ in batch])
+                except Exception as error:  # the whole transaction failed: every caller sees it
+                    outcomes = [error] * len(batch)
+                for (_, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():  # the request went away meanwhile
+                        continue
+                    if isinstance(outcome, BaseException):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
+        finally:
+            self._answering = False
 
     async def _update(self, session_id: int, topics: set[tuple[str, int]]) -> Update:
         return await self.run(self.service.update, session_id, topics)

@@ -361,9 +361,12 @@ class AnswerHandler(ParticipantHandler):
         member = self.member(session_id)
         self.limit("answer", member)
         value = self.body(schemas.AnswerBody).value
-        stored = await self.call(
-            self.live.service.answer, member.session_id, member.participant_id, int(poll_id), value
-        )
+        try:
+            stored = await self.live.answer(
+                member.session_id, member.participant_id, int(poll_id), value
+            )
+        except LiveError as error:
+            raise ApiError(error) from None
         self.touch(member.session_id, ("answers", int(poll_id)))
         self.reply({"poll_id": int(poll_id), "value": stored})
 

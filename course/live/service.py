@@ -22,7 +22,7 @@ from sqlalchemy import Text, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from course.live import views
-from course.live.errors import Conflict, Invalid, NotFound
+from course.live.errors import Conflict, Invalid, LiveError, NotFound
 from course.live.groups import split_members
 from course.live.polls import module_polls
 from course.live.readiness import readiness
@@ -43,6 +43,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, t
 CODE_LENGTH = 6
 POLL_ACTIONS = ("open", "close", "reveal")
 KIT = "urn:blended-course-kit:"
+AnswerArgs = tuple[int, int, int, Any]  # session_id, participant_id, poll_id, value
 
 
 @dataclass(frozen=True)
@@ -295,24 +296,52 @@ class LiveService:
 
     def answer(self, session_id: int, participant_id: int, poll_id: int, value: Any) -> Any:
         """Store or replace the participant's answer while the poll is open."""
+        (outcome,) = self.answer_many([(session_id, participant_id, poll_id, value)])
+        if isinstance(outcome, LiveError):
+            raise outcome
+        return outcome
+
+    def answer_many(self, answers: Sequence[AnswerArgs]) -> list[Any]:
+        """``answer`` for a batch, in one transaction: for each, the stored value or the
+        LiveError that refused it (others in the batch are stored regardless).
+
+        Answers that arrive while the store thread is busy are stored together (see
+        ``app.Live.answer``): one commit, one poll lookup and one executemany for all.
+        """
+        outcomes: list[Any] = []
+        rows: list[dict[str, Any]] = []
         with self.store.session() as db:
-            poll = self._poll(db, session_id, poll_id)
-            if poll.state != "open":
-                raise Conflict(f"poll {poll_id} is {poll.state}, not open for answers")
-            stored = check_answer(poll.kind, len(poll.options), value)
+            ids = {poll_id for _, _, poll_id, _ in answers}
+            polls = {p.id: p for p in db.scalars(select(Poll).where(Poll.id.in_(ids)))}
+            moment = _now()
+            for session_id, participant_id, poll_id, value in answers:
+                try:
+                    poll = polls.get(poll_id)
+                    if poll is None or poll.session_id != session_id:
+                        raise NotFound(f"poll {poll_id}: no such poll in session {session_id}")
+                    if poll.state != "open":
+                        raise Conflict(f"poll {poll_id} is {poll.state}, not open for answers")
+                    stored = check_answer(poll.kind, len(poll.options), value)
+                except LiveError as error:
+                    outcomes.append(error)
+                    continue
+                outcomes.append(stored)
+                rows.append(
+                    {
+                        "poll_id": poll_id,
+                        "participant_id": participant_id,
+                        "value": stored,
+                        "answered_at": moment,
+                    }
+                )
             self.store.upsert(
                 db,
                 Answer,
-                {
-                    "poll_id": poll_id,
-                    "participant_id": participant_id,
-                    "value": stored,
-                    "answered_at": _now(),
-                },
+                rows,
                 keys=["poll_id", "participant_id"],
                 fields=["value", "answered_at"],
             )
-            return stored
+        return outcomes
 
     def results(self, session_id: int, poll_id: int) -> dict[str, Any]:
         with self.store.session() as db:

@@ -197,6 +197,7 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._upserts: dict[tuple[Any, ...], Any] = {}
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision shipped with the package."""
@@ -235,16 +236,28 @@ class Store:
         self,
         session: Session,
         table: Any,
-        values: dict[str, Any],
+        values: dict[str, Any] | Sequence[dict[str, Any]],
         keys: list[str],
         fields: list[str],
     ) -> None:
-        """Insert a row, or update ``fields`` of the row with the same ``keys``, atomically."""
-        statement = self._insert(table).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={name: statement.excluded[name] for name in fields}
-        )
-        session.execute(statement)
+        """Insert rows, or update ``fields`` of the row with the same ``keys``, atomically.
+
+        ``values`` is one row or a list of rows (run as one executemany, in order: a later
+        row with the same keys wins). The statement is built once per table and columns.
+        """
+        rows = [values] if isinstance(values, dict) else list(values)
+        if rows:
+            session.connection().execute(self._upsert(table, tuple(keys), tuple(fields)), rows)
+
+    def _upsert(self, table: Any, keys: tuple[str, ...], fields: tuple[str, ...]) -> Any:
+        cached = self._upserts.get((table, keys, fields))
+        if cached is None:
+            statement = self._insert(getattr(table, "__table__", table))
+            cached = statement.on_conflict_do_update(
+                index_elements=list(keys), set_={name: statement.excluded[name] for name in fields}
+            )
+            self._upserts[(table, keys, fields)] = cached
+        return cached
 
     def add_vote(self, session: Session, question_id: int, participant_id: int) -> bool:
         """Record an upvote once; True when it was new (the count went up)."""

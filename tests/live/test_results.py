@@ -78,3 +78,27 @@ def test_results_stay_exact_while_answers_change(service) -> None:
             assert pushed["results"]["answers"] == len(people)
         assert service.results(sid, poll["id"])["results"] == _recount(service, poll["id"])
     assert kinds == {"single", "multiple", "numeric", "text"}
+
+
+def test_a_batch_stores_the_good_answers_and_refuses_each_bad_one(service) -> None:
+    session = service.create_session("m1")
+    sid = session["id"]
+    ada, bob, cy = (
+        service.join(session["join_code"], name, False).participant["id"]
+        for name in ("Ada", "Bob", "Cy")
+    )
+    draft = service.session(sid)["polls"][1]
+    poll = service.next_poll(sid)
+    outcomes = service.answer_many(
+        [
+            (sid, ada, poll["id"], 0),
+            (sid, bob, poll["id"], 7),  # no such option
+            (sid, cy, draft["id"], 0),  # not open
+            (sid + 1, cy, poll["id"], 0),  # another session's poll
+            (sid, cy, poll["id"], 2),
+            (sid, ada, poll["id"], 1),  # changed within the batch: the later one wins
+        ]
+    )
+    assert outcomes[0] == 0 and outcomes[4] == 2 and outcomes[5] == 1
+    assert [type(o).__name__ for o in outcomes[1:4]] == ["Invalid", "Conflict", "NotFound"]
+    assert service.results(sid, poll["id"])["results"] == {"answers": 2, "counts": [0, 1, 1]}
