@@ -80,6 +80,8 @@ def grade(
 
     Interrupted? Run it again: it finishes the rest. Scores are those of
     `nbgrader autograde`; formgrader, generate_feedback and export work on the result.
+    Exit status 0 when the run completed, even if some submissions need a look (they
+    are listed in a table); 1 when the run itself failed.
     """
     console = Console()
     bar = _Bar(console)

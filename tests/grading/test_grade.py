@@ -388,6 +388,26 @@ def test_rerun_skips_graded_and_force_regrades(hostile):
     assert forced.results[0].score == _result(first, "correct").score == 9.0
 
 
+def test_cli_exits_zero_with_a_table_when_submissions_need_a_look(hostile):
+    from click.testing import CliRunner
+
+    from course.cli import main
+
+    root, *_ = hostile
+    args = ["--course", str(root), "grade", "ps1", "--student", "garbage", "--student", "exits"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Submissions that need a look" in result.output
+    assert "unreadable" in result.output and "kernel died" in result.output
+    assert "SAWarning" not in result.output
+
+    failed = CliRunner().invoke(
+        main, ["--course", str(root), "grade", "ps1", "--student", "nobody"]
+    )
+    assert failed.exit_code == 1
+    assert "no submission of 'ps1' for nobody" in failed.output
+
+
 def test_fork_server_kernels_start_fast(hostile):
     _, report, _, _ = hostile
     starts = sorted(s for r in report.results for s in r.kernel_start_seconds)
