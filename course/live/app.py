@@ -16,11 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Float, Int, Unicode
+from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, validate
 
 from course.live.channels import Channels
 from course.live.groups import make_group_notebooks
@@ -46,9 +46,11 @@ class Live:
         push_interval: float,
         workers: int,
         group_notebooks: GroupNotebooks | None,
+        public_url: str = "",
     ) -> None:
         self.service, self.events_token, self.limiter = service, events_token, limiter
         self.group_notebooks = group_notebooks
+        self.public_url = public_url  # "" or http(s)://host[:port]/base/, ending in /
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
         self.channels = Channels(self._update, interval=push_interval)
         self._answers: list[tuple[AnswerArgs, asyncio.Future[Any]]] = []
@@ -139,6 +141,15 @@ class CourseLiveApp(ExtensionApp):
         config=True,
         help="Print the learner, instructor and join URLs and a QR code once the server listens.",
     )
+    public_url = Unicode(
+        "",
+        config=True,
+        help="The server's URL as participants' phones reach it, e.g. http://192.168.1.20:8888/ "
+        "or https://class.example.org/jupyter/ behind a proxy (including the server's "
+        "base_url path). When set, the join URL and QR code on the presenter page and the "
+        "URLs `course serve` prints use it instead of the address the browser or server "
+        "uses locally.",
+    )
     kernel_environment = Bool(
         True,
         config=True,
@@ -147,6 +158,10 @@ class CourseLiveApp(ExtensionApp):
     )
 
     live: Live
+
+    @validate("public_url")
+    def _check_public_url(self, proposal: Any) -> str:
+        return normalise_public_url(proposal["value"])
 
     def initialize_settings(self) -> None:
         course = load_course(find_course(Path(self.course_root or self.serverapp.root_dir)))
@@ -167,6 +182,7 @@ class CourseLiveApp(ExtensionApp):
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
             group_notebooks=make_group_notebooks,
+            public_url=self.public_url,
         )
         self.settings["course_live"] = self.live
         self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
@@ -182,7 +198,7 @@ class CourseLiveApp(ExtensionApp):
         if self.announce:
             from course.live.pages import announce
 
-            announce(serverapp)
+            announce(serverapp, public_url=self.public_url)
         if not self.kernel_environment:
             return
         url = url_path_join(
@@ -196,6 +212,19 @@ class CourseLiveApp(ExtensionApp):
 
     async def stop_extension(self) -> None:
         self.live.close()
+
+
+def normalise_public_url(url: str) -> str:
+    """``url`` ending in ``/``, or "" for none; TraitError unless it is an http(s) URL."""
+    url = url.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise TraitError(
+            f"public_url: {url!r} is not an http(s) URL such as http://192.168.1.20:8888/"
+        )
+    return url if url.endswith("/") else url + "/"
 
 
 def _data(course: Course) -> Path:

@@ -89,11 +89,13 @@ def qr_terminal(url: str) -> str:
     return out.getvalue()
 
 
-def announce(serverapp: Any, out: IO[str] | None = None) -> dict[str, str]:
+def announce(serverapp: Any, out: IO[str] | None = None, public_url: str = "") -> dict[str, str]:
     """Print the learner, instructor and join URLs of a started server, and a QR code.
 
     Call it once the server listens (the port is known), e.g. from the extension's
-    ``_start_jupyter_server_extension``. Returns the URLs it printed.
+    ``_start_jupyter_server_extension``. With ``public_url`` (the server's URL as other
+    devices reach it) the learner and join URLs use it; the instructor URL, holding the
+    token, stays the server's own. Returns the URLs it printed.
     """
     out = out or sys.stdout
     base = serverapp.connection_url  # http://host:port/base/ (the host name for 0.0.0.0)
@@ -102,16 +104,17 @@ def announce(serverapp: Any, out: IO[str] | None = None) -> dict[str, str]:
         base = urlunsplit(parts._replace(netloc=f"{lan_address()}:{parts.port}"))
     token = getattr(serverapp.identity_provider, "token", "") or ""
     query = f"?{urlencode({'token': token})}" if token else ""
+    public = public_url or base
     urls = {
-        "learners": url_path_join(base, "lab"),
+        "learners": url_path_join(public, "lab"),
         "instructor": url_path_join(base, PAGES) + "/" + query,
-        "join": join_url(base, "/"),
+        "join": join_url(public, "/"),
     }
     print("", file=out)
     print(f"  Learners (JupyterLab): {urls['learners']}", file=out)
     print(f"  Instructor (live sessions): {urls['instructor']}", file=out)
     print(f"  Participants join at: {urls['join']}", file=out)
-    if serverapp.ip in ("127.0.0.1", "localhost", "::1"):
+    if serverapp.ip in ("127.0.0.1", "localhost", "::1") and not public_url:
         print("  (listening on loopback only: start with --ip 0.0.0.0 for phones)", file=out)
     print(qr_terminal(urls["join"]), file=out)
     out.flush()
@@ -157,6 +160,14 @@ class PageHandler(ExtensionHandlerMixin, JupyterHandler):
 
     def origin(self) -> str:
         return f"{self.request.protocol}://{self.request.host}"
+
+    def public(self) -> tuple[str, str]:
+        """(origin, base path) participants join at: ``CourseLiveApp.public_url`` when set,
+        else the address this browser used."""
+        if not self.live.public_url:
+            return self.origin(), self.base_url
+        parts = urlsplit(self.live.public_url)
+        return f"{parts.scheme}://{parts.netloc}", parts.path or "/"
 
     async def session_or_404(self, session_id: int) -> dict[str, Any]:
         try:
@@ -217,7 +228,7 @@ class ControlPage(InstructorPage):
         self.page(
             "control.html",
             session=state["session"],
-            join=join_url(self.origin(), self.base_url, state["session"]["join_code"]),
+            join=join_url(*self.public(), state["session"]["join_code"]),
             title=f"Control · {state['session']['title']}",
         )
 
@@ -227,13 +238,14 @@ class PresenterPage(InstructorPage):
     @authorized(action="read", resource=RESOURCE)
     async def get(self, session_id: str) -> None:
         state = await self.session_or_404(int(session_id))
-        join = join_url(self.origin(), self.base_url, state["session"]["join_code"])
+        origin, base = self.public()
+        join = join_url(origin, base, state["session"]["join_code"])
         self.page(
             "presenter.html",
             session=state["session"],
             join=join,
-            join_origin=self.origin(),
-            join_path=join_url("", self.base_url),
+            join_origin=origin,
+            join_path=join_url("", base),
             qr=qr_svg(join),
             app=self.app_url(state["session"]["module"]),
             title=state["session"]["title"],

@@ -16,10 +16,13 @@ from course.grading.nbgrader_config import nbgrader_config
 from course.plan import Course
 
 
-def server_argv(course: Course, *, port: int, ip: str, open_browser: bool) -> list[str]:
+def server_argv(
+    course: Course, *, port: int, ip: str, open_browser: bool, public_url: str = ""
+) -> list[str]:
     """The Jupyter server's command-line settings for this course."""
     data = course.data_path
     return [
+        *([f"--CourseLiveApp.public_url={public_url}"] if public_url else []),
         f"--ServerApp.root_dir={course.root}",
         f"--ServerApp.port={port}",
         f"--ServerApp.ip={ip}",
@@ -49,10 +52,16 @@ def _as_argv(config: Config) -> list[str]:
 
 
 def serve(
-    course: Course, *, port: int = 8888, ip: str = "127.0.0.1", open_browser: bool = True
+    course: Course,
+    *,
+    port: int = 8888,
+    ip: str = "127.0.0.1",
+    open_browser: bool = True,
+    public_url: str = "",
 ) -> None:
     """Run the course server in the foreground until interrupted."""
     from jupyterlab.labapp import LabApp  # imported here: Jupyter imports course.live to load it
 
     course.data_path.mkdir(parents=True, exist_ok=True)
-    LabApp.launch_instance(argv=server_argv(course, port=port, ip=ip, open_browser=open_browser))
+    argv = server_argv(course, port=port, ip=ip, open_browser=open_browser, public_url=public_url)
+    LabApp.launch_instance(argv=argv)
