@@ -13,7 +13,9 @@ import hashlib
 import io
 import json
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -52,6 +54,16 @@ class Member:
 
     session_id: int
     participant_id: int
+
+
+@dataclass(frozen=True)
+class PollFacts:
+    """What accepting an answer needs to know of a poll (cached between state changes)."""
+
+    session_id: int
+    state: str
+    kind: str
+    options: int
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,9 @@ class LiveService:
         self.max_participants = max_participants
         self.notebook_link = notebook_link or (lambda path: path)
         self._members: dict[str, Member] = {}
+        self._poll_facts: dict[int, PollFacts] = {}
+        self._poll_generation = 0
+        self._poll_lock = threading.Lock()
 
     # sessions ------------------------------------------------------------------------
 
@@ -157,7 +172,7 @@ class LiveService:
 
     def change_session(self, session_id: int, state: str) -> dict[str, Any]:
         """End a session (no more joins or answers) or open it again."""
-        with self.store.session() as db:
+        with self._polls_changing(), self.store.session() as db:
             row = _get(db, LiveSession, session_id)
             row.state = state
             row.ended_at = _now() if state == "ended" else None
@@ -259,7 +274,7 @@ class LiveService:
         """open (closing any other open poll), close, or reveal the correct answer."""
         if action not in POLL_ACTIONS:
             raise NotFound(f"action: {action!r} is not one of {', '.join(POLL_ACTIONS)}")
-        with self.store.session() as db:
+        with self._polls_changing(), self.store.session() as db:
             session = _get(db, LiveSession, session_id)
             poll = self._poll(db, session_id, poll_id)
             if action == "open":
@@ -274,7 +289,7 @@ class LiveService:
 
     def next_poll(self, session_id: int) -> dict[str, Any] | None:
         """Close the current poll and open the next draft one; None when none is left."""
-        with self.store.session() as db:
+        with self._polls_changing(), self.store.session() as db:
             session = _get(db, LiveSession, session_id)
             if session.state != "open":
                 raise Conflict("the session has ended; open it again first")
@@ -310,38 +325,76 @@ class LiveService:
         """
         outcomes: list[Any] = []
         rows: list[dict[str, Any]] = []
-        with self.store.session() as db:
-            ids = {poll_id for _, _, poll_id, _ in answers}
-            polls = {p.id: p for p in db.scalars(select(Poll).where(Poll.id.in_(ids)))}
-            moment = _now()
-            for session_id, participant_id, poll_id, value in answers:
-                try:
-                    poll = polls.get(poll_id)
-                    if poll is None or poll.session_id != session_id:
-                        raise NotFound(f"poll {poll_id}: no such poll in session {session_id}")
-                    if poll.state != "open":
-                        raise Conflict(f"poll {poll_id} is {poll.state}, not open for answers")
-                    stored = check_answer(poll.kind, len(poll.options), value)
-                except LiveError as error:
-                    outcomes.append(error)
-                    continue
-                outcomes.append(stored)
-                rows.append(
-                    {
-                        "poll_id": poll_id,
-                        "participant_id": participant_id,
-                        "value": stored,
-                        "answered_at": moment,
-                    }
-                )
-            self.store.upsert(
-                db,
-                Answer,
-                rows,
-                keys=["poll_id", "participant_id"],
-                fields=["value", "answered_at"],
+        polls = self._open_polls({poll_id for _, _, poll_id, _ in answers})
+        moment = _now()
+        for session_id, participant_id, poll_id, value in answers:
+            try:
+                poll = polls.get(poll_id)
+                if poll is None or poll.session_id != session_id:
+                    raise NotFound(f"poll {poll_id}: no such poll in session {session_id}")
+                if poll.state != "open":
+                    raise Conflict(f"poll {poll_id} is {poll.state}, not open for answers")
+                stored = check_answer(poll.kind, poll.options, value)
+            except LiveError as error:
+                outcomes.append(error)
+                continue
+            outcomes.append(stored)
+            rows.append(
+                {
+                    "poll_id": poll_id,
+                    "participant_id": participant_id,
+                    "value": stored,
+                    "answered_at": moment,
+                }
             )
+        if rows:
+            with self.store.engine.begin() as connection:  # Core: no ORM unit of work
+                self.store.upsert(
+                    connection,
+                    Answer,
+                    rows,
+                    keys=["poll_id", "participant_id"],
+                    fields=["value", "answered_at"],
+                )
         return outcomes
+
+    def _open_polls(self, ids: set[int]) -> dict[int, PollFacts]:
+        """What answering needs of these polls, from a cache emptied whenever a poll's
+        state may change (``_polls_changing``); misses are read in one query."""
+        facts = {i: self._poll_facts[i] for i in ids if i in self._poll_facts}
+        missing = ids - facts.keys()
+        if missing:
+            generation = self._poll_generation
+            with self.store.session() as db:
+                rows = db.execute(
+                    select(Poll.id, Poll.session_id, Poll.state, Poll.kind, Poll.options).where(
+                        Poll.id.in_(missing)
+                    )
+                )
+                read = {
+                    r.id: PollFacts(r.session_id, r.state, r.kind, len(r.options)) for r in rows
+                }
+            facts |= read
+            with self._poll_lock:
+                if generation == self._poll_generation:  # no state change since the read
+                    self._poll_facts.update(read)
+        return facts
+
+    @contextmanager
+    def _polls_changing(self) -> Iterator[None]:
+        """Around a transaction that may change polls' states: the answer cache is emptied
+        before it starts and after it ends (committed or not), and reads in between are
+        not cached."""
+        self._forget_polls()
+        try:
+            yield
+        finally:
+            self._forget_polls()
+
+    def _forget_polls(self) -> None:
+        with self._poll_lock:
+            self._poll_generation += 1
+            self._poll_facts.clear()
 
     def results(self, session_id: int, poll_id: int) -> dict[str, Any]:
         with self.store.session() as db:

@@ -19,6 +19,7 @@ from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -234,7 +235,7 @@ class Store:
 
     def upsert(
         self,
-        session: Session,
+        session: Session | Connection,
         table: Any,
         values: dict[str, Any] | Sequence[dict[str, Any]],
         keys: list[str],
@@ -247,7 +248,8 @@ class Store:
         """
         rows = [values] if isinstance(values, dict) else list(values)
         if rows:
-            session.connection().execute(self._upsert(table, tuple(keys), tuple(fields)), rows)
+            connection = session.connection() if isinstance(session, Session) else session
+            connection.execute(self._upsert(table, tuple(keys), tuple(fields)), rows)
 
     def _upsert(self, table: Any, keys: tuple[str, ...], fields: tuple[str, ...]) -> Any:
         cached = self._upserts.get((table, keys, fields))

@@ -14,6 +14,7 @@ from conftest import copy_sample_course
 from sqlalchemy import select
 
 from course.live import views
+from course.live.errors import Conflict, NotFound
 from course.live.service import LiveService
 from course.live.store import Answer, Poll, Store, sqlite_url
 from course.plan import load_course
@@ -102,3 +103,27 @@ def test_a_batch_stores_the_good_answers_and_refuses_each_bad_one(service) -> No
     assert outcomes[0] == 0 and outcomes[4] == 2 and outcomes[5] == 1
     assert [type(o).__name__ for o in outcomes[1:4]] == ["Invalid", "Conflict", "NotFound"]
     assert service.results(sid, poll["id"])["results"] == {"answers": 2, "counts": [0, 1, 1]}
+
+
+def test_the_answer_cache_follows_every_poll_state_change(service) -> None:
+    """Answers check a cached poll state: closing, ending, next and reopening all count."""
+    session = service.create_session("m1")
+    sid = session["id"]
+    ada = service.join(session["join_code"], "Ada", False).participant["id"]
+    first = service.next_poll(sid)
+    assert service.answer(sid, ada, first["id"], 0) == 0  # now cached as open
+    service.poll_action(sid, first["id"], "close")
+    with pytest.raises(Conflict, match="closed"):
+        service.answer(sid, ada, first["id"], 1)
+    service.poll_action(sid, first["id"], "open")
+    assert service.answer(sid, ada, first["id"], 1) == 1
+    second = service.next_poll(sid)  # closes the first
+    with pytest.raises(Conflict):
+        service.answer(sid, ada, first["id"], 2)
+    assert service.answer(sid, ada, second["id"], [1]) == [1]
+    service.change_session(sid, "ended")  # closes the open poll
+    with pytest.raises(Conflict):
+        service.answer(sid, ada, second["id"], [0])
+    with pytest.raises(NotFound):
+        service.answer(sid + 1, ada, second["id"], [0])
+    assert service.results(sid, first["id"])["results"]["counts"] == [0, 1, 0]
