@@ -39,7 +39,9 @@ def present_voila(tmp_path: Path) -> VoilaFactory:
         url = f"http://127.0.0.1:{port}/"
         log = tmp_path / f"voila-{port}.log"
         warm = settings.pool if not settings.slides else 0
-        with running_voila(voila_command(course, notebook, settings), url, log=log, warm=warm):
+        # Generous: a pooled render took over 90 s once on a loaded 2-core machine.
+        command = voila_command(course, notebook, settings)
+        with running_voila(command, url, log=log, warm=warm, timeout=240):
             yield url
 
     return start
