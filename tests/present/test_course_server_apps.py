@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from course.present.process import running_voila
-from tests.present.conftest import free_port
+from tests.present.conftest import free_port, render
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +29,9 @@ def test_present_notebook_renders_under_course_serve(
     ]
     base = f"http://127.0.0.1:{port}/"
     with running_voila(command, base + "login", log=tmp_path / "serve.log", status=False):
-        reply = httpx.get(
+        reply = render(
             base + "voila/render/notebooks/apps/02-grouping.ipynb",
             headers={"Authorization": f"token {token}"},
-            timeout=120,
         )
 
     assert reply.status_code == 200

@@ -7,6 +7,7 @@ import pytest
 
 from course.plan import Course
 from course.present.synthetic import random_class, write_class
+from tests.present.conftest import render
 from tests.present.voila_client import KernelChannel, cell_outputs, error_outputs, kernel_id
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,7 @@ def html_outputs(messages: list[dict]) -> str:
 @pytest.mark.parametrize("app", APPS)
 def test_every_app_renders_without_error_output(course: Course, present_voila, app: str) -> None:
     with present_voila(course, app, pool=0) as url:
-        page = httpx.get(url, timeout=120)
+        page = render(url)
     assert page.status_code == 200
     assert page.text.rstrip().endswith("</html>")
     assert error_outputs(page.text) == []
@@ -40,7 +41,7 @@ def test_every_app_renders_without_error_output(course: Course, present_voila, a
 
 def test_changing_a_widget_changes_the_apps_output(course: Course, present_voila) -> None:
     with present_voila(course, APPS[0], pool=1) as url:
-        page = httpx.get(url, timeout=120)
+        page = render(url)
         channel = KernelChannel(url, kernel_id(page.text))
         try:
             states = channel.widget_states()
@@ -57,7 +58,7 @@ def test_changing_a_widget_changes_the_apps_output(course: Course, present_voila
 def test_preheated_page_comes_from_the_pool(course: Course, present_voila) -> None:
     with present_voila(course, APPS[1], pool=1) as url:
         before = httpx.get(url + "course/present/status").json()
-        page = httpx.get(url, timeout=120)
+        page = render(url)
         assert page.status_code == 200 and error_outputs(page.text) == []
     assert before["pool_ready"] == 1
     assert "Tabular data with pandas (m2)" in page.text
@@ -86,7 +87,7 @@ def test_a_full_room_answers_a_retrying_page_until_a_seat_is_free(
 
 def test_slides_render_as_a_reveal_deck(course: Course, present_voila) -> None:
     with present_voila(course, APPS[2], slides=True) as url:
-        page = httpx.get(url, timeout=120)
+        page = render(url)
     assert page.status_code == 200 and error_outputs(page.text) == []
     assert 'class="reveal"' in page.text
     assert "Visualising and communicating data (m3)" in page.text
@@ -99,6 +100,6 @@ def test_dashboard_renders_without_error_output(
     if learners:
         write_class(course, random_class(course, size=learners, seed=2))
     with present_voila(course, "notebooks/instructor/dashboard.ipynb", pool=0) as url:
-        page = httpx.get(url, timeout=120)
+        page = render(url)
     assert page.status_code == 200 and error_outputs(page.text) == []
     assert f"{learners} learners" in page.text
