@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def yaml_syntax_problem(file: str, error: Exception) -> Problem:
+    """A ruamel.yaml parse error as a located problem, naming where an unclosed block began."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    what = getattr(error, "problem", None) or str(error).splitlines()[0] or "invalid YAML"
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark and context_mark is not mark:
+        what += f" ({context} that starts on line {context_mark.line + 1})"
+    return Problem(file, mark.line + 1 if mark else None, "", f"YAML syntax error: {what}")
+
+
 class CourseError(Exception):
     """Base of every error the kit reports to a person."""
 

@@ -31,7 +31,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from course.errors import Problem
+from course.errors import Problem, yaml_syntax_problem
 from course.learn.display import Line, Panel
 from course.learn.errors import LearnError, QuizError
 from course.learn.events import KIT, record
@@ -221,10 +221,7 @@ def load_quizzes(path: Path | str) -> dict[str, QuizSpec]:
     try:
         raw = YAML(typ="rt").load(text)
     except YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        what = getattr(error, "problem", None) or str(error).splitlines()[0]
-        line = mark.line + 1 if mark else None
-        raise QuizError([Problem(shown, line, "", f"YAML syntax error: {what}")]) from None
+        raise QuizError([yaml_syntax_problem(shown, error)]) from None
     if not isinstance(raw, CommentedMap):
         raise QuizError([Problem(shown, 1, "", "expected question ids, each with its fields")])
     specs, problems = {}, []

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
 
-from course.errors import CourseNotFound, PlanError, Problem
+from course.errors import CourseNotFound, PlanError, Problem, yaml_syntax_problem
 from course.plan.crosscheck import crosscheck
 from course.plan.model import Course
 
@@ -78,13 +78,8 @@ def _read_yaml(plan_file: Path) -> CommentedMap:
         raise PlanError([Problem(PLAN_FILE, None, "", f"cannot be read: {error}")]) from None
     try:
         raw = yaml.load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        what = error.problem or error.context or "invalid YAML"
-        if error.context and error.context_mark and error.context_mark is not mark:
-            what += f" ({error.context} that starts on line {error.context_mark.line + 1})"
-        raise PlanError([Problem(PLAN_FILE, line, "", f"YAML syntax error: {what}")]) from None
+    except YAMLError as error:
+        raise PlanError([yaml_syntax_problem(PLAN_FILE, error)]) from None
     if not isinstance(raw, CommentedMap):
         found = "an empty file" if raw is None else "a list" if isinstance(raw, list) else repr(raw)
         raise PlanError([Problem(PLAN_FILE, 1, "", f"expected a mapping of keys, found {found}")])
