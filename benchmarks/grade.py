@@ -2,12 +2,12 @@
 
     .venv/bin/python benchmarks/grade.py [-n 100] [--workers W] [--assignment ps1]
 
-Builds a temporary course from the sample course's exercise (``exercises/<assignment>``
-if present, else the small ps1 of the grading tests), releases it with nbgrader,
-writes N submissions (correct, partly correct, wrong, erroring, slow), copies the
-course, grades one copy with nbgrader's own ``autograde`` (in a subprocess, as
-an instructor would run it) and the other with the kit, checks that every grade
-cell's score is identical, and prints times, the ratio and peak memory.
+Copies the sample course, releases its exercise (``exercises/<assignment>``) with
+the kit (nbgrader's own ``GenerateAssignment``), writes N submissions (correct,
+partly correct, wrong, erroring, slow), copies the course, grades one copy with
+nbgrader's own ``autograde`` (in a subprocess, as an instructor would run it)
+and the other with the kit, checks that every grade cell's score is identical,
+and prints times, the ratio and peak memory.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -24,54 +23,37 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "grading"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-import coursekit as ck  # noqa: E402
+import submissions  # noqa: E402
 
-BROKEN = "raise RuntimeError('not done yet')"
-SLOW = "import time\ntime.sleep(0.5)\n"
-
-
-def _variant(index: int, rng: random.Random) -> tuple[str, dict[str, str]]:
-    kind = ["correct", "correct", "partial", "wrong", "erroring", "slow"][index % 6]
-    answers = dict(ck.CORRECT)
-    if kind == "partial":
-        answers["count_even"] = "def count_even(xs):\n    return len(xs) // 2"
-    elif kind == "wrong":
-        answers = {}
-    elif kind == "erroring":
-        answers[rng.choice(["squares", "mean_temp", "count_even"])] = BROKEN
-    elif kind == "slow":
-        answers["squares"] = SLOW + answers["squares"]
-    return kind, answers
+from course.plan import load_course  # noqa: E402
 
 
-def build(base: Path, n: int, seed: int) -> Path:
-    root = ck.make_course(base / "kit")
-    rng = random.Random(seed)
-    for i in range(n):
-        _, answers = _variant(i, rng)
-        ck.submit(root, f"student{i:04d}", answers)
+def build(base: Path, assignment: str, n: int, seed: int) -> Path:
+    root = submissions.sample_course(base, assignment)
+    submissions.write_submissions(root, assignment, n, seed)
     return root
 
 
-def run_nbgrader(root: Path) -> float:
-    """``nbgrader autograde ps1`` through its CLI, with a config file as instructors have."""
+def run_nbgrader(root: Path, assignment: str) -> float:
+    """``nbgrader autograde`` through its CLI, with a config file as instructors have."""
+    from course.grading.nbgrader_config import nbgrader_config
+    from course.plan import load_course
+
+    config = nbgrader_config(load_course(root))
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        "c.CourseDirectory.course_id = 'testcourse'\n"
-        "c.CourseDirectory.source_directory = 'exercises'\n"
         + "".join(
-            f"c.CourseDirectory.{s}_directory = 'var/{s}'\n"
-            for s in ("release", "submitted", "autograded", "feedback")
+            f"c.{section}.{key} = {value!r}\n"
+            for section in ("CourseDirectory", "Exchange")
+            for key, value in config[section].items()
         )
-        + f"c.CourseDirectory.db_url = 'sqlite:///{root}/var/gradebook.db'\n"
     )
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
     started = time.perf_counter()
     done = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde", "ps1"],
+        [os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde", assignment],
         cwd=root,
         env=env,
         capture_output=True,
@@ -83,8 +65,8 @@ def run_nbgrader(root: Path) -> float:
     return seconds
 
 
-def run_kit(root: Path, workers: int) -> tuple[float, float, int, float]:
-    """``course grade ps1`` in a child process, so its peak memory is measured on its own.
+def run_kit(root: Path, assignment: str, workers: int) -> tuple[float, float, int, float]:
+    """``course grade`` in a child process, so its peak memory is measured on its own.
 
     The time is the child's whole life (interpreter start, imports, grading, exit),
     as nbgrader's is; the grading call alone is returned too.
@@ -94,7 +76,8 @@ def run_kit(root: Path, workers: int) -> tuple[float, float, int, float]:
         "from course.grading import Options, grade\n"
         "from course.plan import load_course\n"
         "t = time.perf_counter()\n"
-        f"r = grade(load_course({str(root)!r}), 'ps1', options=Options(workers={workers}))\n"
+        f"course = load_course({str(root)!r})\n"
+        f"r = grade(course, {assignment!r}, options=Options(workers={workers}))\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'faults': len(r.needs_look)}))\n"
     )
     started = time.perf_counter()
@@ -131,22 +114,25 @@ def tree_pss_mib(root: int) -> float:
     return total / 1024
 
 
-def one_round(pristine: Path, base: Path, n: int, workers: int, kit_first: bool) -> dict:
+def one_round(pristine: Path, base: Path, args: argparse.Namespace, kit_first: bool) -> dict:
     """Grade two fresh copies, one per grader, back to back; compare every grade cell."""
-    kit_root = ck.copy_course(pristine, base / "kit")
-    nbgrader_root = ck.copy_course(pristine, base / "nbgrader")
+    kit_root = Path(shutil.copytree(pristine, base / "kit"))
+    nbgrader_root = Path(shutil.copytree(pristine, base / "nbgrader"))
     if not kit_first:
-        nbgrader_seconds = run_nbgrader(nbgrader_root)
-    kit_seconds, grading_seconds, faults, peak = run_kit(kit_root, workers)
+        nbgrader_seconds = run_nbgrader(nbgrader_root, args.assignment)
+    kit_seconds, grading_seconds, faults, peak = run_kit(kit_root, args.assignment, args.workers)
     if kit_first:
-        nbgrader_seconds = run_nbgrader(nbgrader_root)
+        nbgrader_seconds = run_nbgrader(nbgrader_root, args.assignment)
     print(
         f"course grade:       {kit_seconds:7.1f} s   (whole process; grading call "
         f"{grading_seconds:.1f} s; {faults} flagged)   "
         f"peak memory {peak:.0f} MiB (PSS, all processes)"
     )
     print(f"nbgrader autograde: {nbgrader_seconds:7.1f} s")
-    kit, reference = ck.auto_scores(kit_root), ck.auto_scores(nbgrader_root)
+    course_id = load_course(kit_root).id
+    kit = submissions.auto_scores(kit_root, course_id, args.assignment)
+    reference = submissions.auto_scores(nbgrader_root, course_id, args.assignment)
+    expected = args.n * submissions.grade_cell_count(kit_root, course_id, args.assignment)
     differing = sorted(key for key in reference if kit.get(key) != reference[key])
     print(f"grade cells compared: {len(reference)}, differing: {len(differing)}")
     for key in differing[:20]:
@@ -156,13 +142,14 @@ def one_round(pristine: Path, base: Path, n: int, workers: int, kit_first: bool)
     return {
         "ratio": ratio,
         "peak": peak,
-        "ok": not differing and len(reference) == 4 * n,
+        "ok": not differing and len(reference) == len(kit) == expected,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=100)
+    parser.add_argument("--assignment", default="ps1", help="an exercise of the sample course")
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -172,14 +159,15 @@ def main() -> None:
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="grade-bench-"))
     try:
-        pristine = build(base / "pristine", args.n, args.seed)
-        print(f"{args.n} submissions of ps1 in {base}; load average {os.getloadavg()}")
+        pristine = build(base / "pristine", args.assignment, args.n, args.seed)
+        print(f"{args.n} submissions of {args.assignment} in {base}")
+        print(f"load average {os.getloadavg()}")
         rounds = []
         for index in range(args.rounds):
             if args.rounds > 1:
                 print(f"--- round {index + 1} (load average {os.getloadavg()})")
             rounds.append(
-                one_round(pristine, base / f"r{index}", args.n, args.workers, index % 2 == 0)
+                one_round(pristine, base / f"r{index}", args, index % 2 == 0)
             )
         ratios = sorted(r["ratio"] for r in rounds)
         if len(rounds) > 1:

@@ -33,7 +33,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from IPython.core.profiledir import ProfileDir
 from nbformat.reader import NotJSONError
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
@@ -43,13 +42,14 @@ from traitlets.config import Config
 
 from course.errors import CourseError
 from course.grading import sandbox
-from course.grading.kernel import ForkedKernelManager, ForkServer, shared_context
+from course.grading.kernel import CellRunner, ForkServer
 from course.grading.pipeline import (
     Pipeline,
     fast_metadata_validation,
     notebook_ids,
     shared_gradebook,
 )
+from course.grading.preload import source_imports
 
 
 class GradingError(CourseError):
@@ -121,20 +121,26 @@ def grade_config(
         config.Execute.timeout = options.cell_timeout
     _ensure_venv_on_path()
     started = time.perf_counter()
-    server = ForkServer()
-    server.launch()  # its imports run while the gradebook and nbgrader's pipeline are set up
-    try:
-        run = _Run(config, assignment, options)
-        todo = run.select(students)
-        if progress:
-            progress.start(len(todo))
-        with server, tempfile.TemporaryDirectory(prefix="cg-") as scratch, _quiet_nbgrader():
-            run.attach(server, Path(scratch))
-            with fast_metadata_validation():
-                results = asyncio.run(run.all(todo, progress))
-        run.close()
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="cg-") as scratch:
+        ipython_dir = Path(scratch) / "ipython"  # the runners' shell profile, built by the server
+        source = _source_folder(config, assignment)
+        server = ForkServer(
+            env={"IPYTHONDIR": str(ipython_dir)},
+            preload=source_imports(sorted(source.glob("*.ipynb"))),
+        )
+        server.launch()  # its imports run while the gradebook and nbgrader's pipeline are set up
+        try:
+            run = _Run(config, assignment, options)
+            todo = run.select(students)
+            if progress:
+                progress.start(len(todo))
+            with server, _quiet_nbgrader():
+                run.attach(server, Path(scratch), ipython_dir)
+                with fast_metadata_validation():
+                    results = asyncio.run(run.all(todo, progress))
+            run.close()
+        finally:
+            server.stop()
     return GradeReport(assignment, results, time.perf_counter() - started)
 
 
@@ -178,9 +184,7 @@ class _Run:
         )
         self.notebooks = self._notebooks_in_gradebook()
         self.workers = options.workers or 4 * (os.cpu_count() or 1)
-        self.source = Path(
-            self.coursedir.format_path(self.coursedir.source_directory, ".", assignment)
-        )
+        self.source = _source_folder(config, assignment)
         self.server: ForkServer | None = None
         self.scratch = Path()
         self.cgroup: Path | None = None
@@ -237,12 +241,10 @@ class _Run:
         old = self.coursedir.get_existing_timestamp(str(self.autograded(student)))
         return bool(new and old and new > old)
 
-    def attach(self, server: ForkServer, scratch: Path) -> None:
+    def attach(self, server: ForkServer, scratch: Path, ipython_dir: Path) -> None:
         self.server = server
         self.scratch = scratch
-        self.ipython_dir = scratch / "ipython"
-        self.ipython_dir.mkdir()
-        ProfileDir.create_profile_dir_by_name(str(self.ipython_dir), "default")
+        self.ipython_dir = ipython_dir
         root = sandbox.pids_cgroup_root() if server.root else None
         if root is not None:
             self.cgroup = root / f"course-grade-{os.getpid()}"
@@ -318,12 +320,12 @@ class _Run:
                     f"{notebook}.ipynb: rejected by nbgrader ({_short(error)}), scored zero"
                 )
                 return None
-            km = ForkedKernelManager(
-                server=self.server, sandbox=self._sandbox(slot, work), context=shared_context()
+            runner = CellRunner(self.server, self._sandbox(slot, work))
+            execution = await self.pipeline.execute(
+                nb, resources, runner, self.options.budget_seconds
             )
-            execution = await self.pipeline.execute(nb, resources, km, self.options.budget_seconds)
             result.kernel_start_seconds.append(execution.kernel_start_seconds)
-            result.confinement = _confinement(work.parent / "run")
+            result.confinement = execution.confinement
             if execution.fault:
                 result.faults.append(
                     f"{notebook}.ipynb: {execution.fault}; "
@@ -432,18 +434,16 @@ class _Run:
         os.replace(temporary, record)
 
 
+def _source_folder(config: Config, assignment: str) -> Path:
+    coursedir = CourseDirectory(config=config)
+    return Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+
+
 def _zero(notebook: object) -> None:
     """nbgrader's rule for a notebook that was not submitted: zero, nothing to grade by hand."""
     for grade in notebook.grades:  # type: ignore[attr-defined]
         grade.auto_score = 0
         grade.needs_manual_grade = False
-
-
-def _confinement(run: Path) -> list[str]:
-    try:
-        return json.loads((run / "confinement.json").read_text())
-    except (OSError, ValueError):
-        return []
 
 
 def _short(error: BaseException) -> str:

@@ -2,13 +2,14 @@
 
 Why: ``nbgrader autograde`` pays a fresh interpreter, ipykernel, numpy and
 pandas import (about a second) for every notebook. Here that cost is paid once;
-each notebook gets a fork of the warmed-up process that *becomes* a real
-``IPKernelApp`` on its own connection file, so nbclient drives it exactly as it
-drives a normal kernel and outputs, errors and stderr behave the same.
+each notebook gets a fork of the warmed-up process, shell included.
 
-Run as ``python -P -m course.grading.forkserver``; it reads one JSON request a
-line on stdin (``{"connection_file", "cwd", "argv", "env", "read", "write",
+Run as ``python -P -m course.grading.forkserver MODULE...`` (the modules to
+preload, see ``preload``); it reads one JSON request a
+line on stdin (``{"run_dir", "socket", "cwd", "env", "read", "write",
 "limits", "cgroup"}``) and answers ``{"pid": ...}`` or ``{"error": ...}``.
+The fork becomes a cell runner (``course.grading.runner``) on a shell built
+here, once, before the first fork.
 Each kernel is forked through a short-lived intermediate that opens a new PID
 and network namespace (root only), so the kernel is PID 1 of its namespace and
 killing it kills everything the student started. The server itself must stay
@@ -18,6 +19,7 @@ single-threaded: forking a process with threads is undefined behaviour.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -25,60 +27,42 @@ import sys
 import traceback
 from pathlib import Path
 
-PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot")
 
-# What every kernel would otherwise import again after the fork (about 50 ms of CPU
-# each): IPKernelApp.initialize (history's sqlite3, pdb, storemagic, completer,
-# tornado's asyncio loop) and IPython's first traceback (stack_data and friends).
-# Imports only: nothing here starts a thread or changes how code runs.
-KERNEL_MODULES = (
-    "faulthandler",
-    "sqlite3",
-    "pdb",
-    "IPython.core.completerlib",
-    "IPython.core.debugger",
-    "IPython.core.logger",
-    "IPython.core.oinspect",
-    "IPython.extensions.storemagic",
-    "IPython.utils.wildcard",
-    "tornado.platform.asyncio",
-    "stack_data",
-    "executing",
-    "pure_eval",
-    "asttokens",
-    "pygments.formatters",
-    "pygments.formatters.terminal256",
-    "pygments.styles",
-    "pygments.console",
-)
+def preload(modules: list[str]) -> None:
+    """Import what the kernels will need, before the first fork (never after: no threads here).
+
+    A module that fails to import is left for the student's code to fail on, as it would.
+    """
+    import ipykernel.ipkernel  # noqa: F401  (as in a kernel: ipykernel's comm functions)
+
+    for name in modules:
+        try:
+            __import__(name)
+        except Exception:
+            continue
 
 
-def preload() -> None:
-    """Import what every kernel needs, before the first fork (never after: no threads here)."""
+def _kernel_environment() -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    import ipykernel.debugger
-    import ipykernel.ipkernel
-    import ipykernel.kernelapp
-    import ipykernel.zmqshell  # noqa: F401
-    import IPython.core.interactiveshell  # noqa: F401
 
-    for name in (*PRELOAD, *KERNEL_MODULES):
-        try:
-            __import__(name)
-        except ImportError:
-            continue
+
+SHELL = None
 
 
 def main() -> None:
     """Serve spawn requests until stdin closes, then kill every kernel still running."""
-    from course.grading import sandbox
+    from course.grading import runner, sandbox
 
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    preload()
+    global SHELL
+    _kernel_environment()
+    SHELL = runner.build_shell()  # before pyplot: its inline backend hooks into the shell
+    preload(sys.argv[1:])
+    runner.warm_up(SHELL)
+    gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # intermediates are reaped by the kernel
     spawned: list[int] = []
     print(json.dumps({"ready": os.getpid(), "root": os.geteuid() == 0}), flush=True)
@@ -150,20 +134,18 @@ def _unshare(request: dict) -> list[str]:
 
 
 def _become_kernel(request: dict, namespaces: list[str]) -> None:
-    """Confine this process, then run ipykernel's own app on the given connection file."""
-    run_dir = Path(request["connection_file"]).parent
+    """Connect to the grader, confine this process, then run cells (never returns)."""
+    from course.grading import runner
+
+    run_dir = Path(request["run_dir"])
     try:
+        sock = runner.wait_for_connection(request["socket"])
         applied = _confine(request) + namespaces
-        (run_dir / "confinement.json").write_text(json.dumps(applied))
     except BaseException:
         (run_dir / "failed.txt").write_text(traceback.format_exc())
         os._exit(70)
     try:
-        from ipykernel.kernelapp import IPKernelApp
-
-        app = IPKernelApp.instance()
-        app.initialize(["-f", request["connection_file"], *request.get("argv", [])])
-        app.start()
+        runner.serve(SHELL, sock, str(run_dir), applied)
     finally:
         os._exit(0)
 

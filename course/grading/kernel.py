@@ -1,11 +1,7 @@
-"""Kernels from the fork server, behind jupyter_client's own ``AsyncKernelManager`` interface.
+"""The grader's side of the kernels: the fork server that makes them, and one runner each.
 
-nbclient (through nbgrader's ``Execute``) only needs a kernel manager: start,
-is_alive, interrupt, shutdown, cleanup, a client. ``ForkedKernelManager``
-answers those for a kernel forked by ``forkserver``, so the cell execution
-loop, timeouts, interrupts and error outputs stay nbgrader's and nbclient's.
-Sockets are Unix-domain (``transport = ipc``): they work across the kernel's
-empty network namespace and need no port allocation.
+Sockets are Unix-domain: they work across the runner's empty network namespace
+and need no port allocation.
 """
 
 from __future__ import annotations
@@ -14,20 +10,17 @@ import asyncio
 import contextlib
 import json
 import os
-import select
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from queue import Empty
 from typing import Any
 
-import zmq.asyncio
-from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.manager import AsyncKernelManager
-
 from course.errors import CourseError
+from course.grading.frames import FRAME_HEADER, MAX_FRAME_BYTES, encode_frame
 
 
 class KernelStartError(CourseError):
@@ -37,8 +30,9 @@ class KernelStartError(CourseError):
 class ForkServer:
     """The parent of every kernel: one pre-imported process, asked over a pipe for forks."""
 
-    def __init__(self, *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, *, env: dict[str, str] | None = None, preload: Iterable[str] = ()) -> None:
         self._env = env
+        self._preload = list(preload)
         self._process: subprocess.Popen[str] | None = None
         self._lock = asyncio.Lock()
         self.root = False
@@ -49,7 +43,7 @@ class ForkServer:
             return
         environment = {**os.environ, **(self._env or {})}
         self._process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "course.grading.forkserver"],
+            [sys.executable, "-P", "-m", "course.grading.forkserver", *self._preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -104,182 +98,148 @@ class ForkServer:
         self.stop()
 
 
-class ReadyClient(AsyncKernelClient):
-    """jupyter_client's client, minus the fixed 0.2 s of IOPub silence it waits for at start.
+class RunnerDied(CourseError):
+    """The runner process ended (the student's code killed it, or a limit did)."""
 
-    ``wait_for_ready`` asks ``kernel_info`` until the shell replies and one IOPub
-    message arrives (proof that the subscription is live), then waits until IOPub
-    stays quiet for 0.2 s. Here the wait ends as soon as IOPub delivers the
-    ``idle`` status of the answered request: the kernel's last message for it,
-    so the subscription is live and nothing of that request is still to come.
-    Later messages are filtered by parent id in nbclient, as before.
+
+class CellRunner:
+    """One forked, confined runner process (``course.grading.runner``), seen from the grader.
+
+    The grader listens on a Unix socket in the runner's private folder before
+    asking for the fork; the runner connects, confines itself and says it is
+    ready. Its exit is watched through a pidfd, not the socket, since a
+    process the student started may hold the socket open.
     """
 
-    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
-        while True:
-            self.kernel_info()
-            with contextlib.suppress(Empty):
-                reply = await self.shell_channel.get_msg(timeout=1)
-                if reply["msg_type"] == "kernel_info_reply" and await self._idle_after(reply):
-                    self._handle_kernel_info_reply(reply)
-                    return
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-
-    async def _idle_after(self, reply: dict[str, Any], limit: float = 1.0) -> bool:
-        """True once IOPub delivered the ``idle`` status of ``reply``'s request."""
-        request = reply["parent_header"].get("msg_id")
-        end = time.monotonic() + limit
-        while (left := end - time.monotonic()) > 0:
-            try:
-                msg = await self.iopub_channel.get_msg(timeout=left)
-            except Empty:
-                return False
-            if (
-                msg["msg_type"] == "status"
-                and msg["content"].get("execution_state") == "idle"
-                and msg["parent_header"].get("msg_id") == request
-            ):
-                return True
-        return False
-
-
-class ForkedKernelManager(AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernel is a fork of the ``ForkServer``.
-
-    ``sandbox`` carries the confinement request (paths, limits, cgroup); the
-    kernel's working directory is the ``cwd`` nbclient passes to start_kernel.
-    """
-
-    def __init__(self, *, server: ForkServer, sandbox: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(transport="ipc", kernel_name="python3", **kwargs)
-        self.client_factory = ReadyClient
+    def __init__(self, server: ForkServer, sandbox: dict[str, Any]) -> None:
         self._server = server
         self._sandbox = sandbox
         self._pid: int | None = None
         self._pidfd: int | None = None
+        self._exited: asyncio.Future[None] | None = None
+        self._reader: asyncio.StreamReader | None = None
+        self._reading: asyncio.Future[dict[str, Any]] | None = None
+        self._writer: asyncio.StreamWriter | None = None
         self.start_seconds = 0.0
+        self.confinement: list[str] = []
 
-    @property
-    def has_kernel(self) -> bool:
-        return self._pid is not None
-
-    @property
-    def owns_kernel(self) -> bool:
-        return True
-
-    @property
-    def ipykernel(self) -> bool:
-        return True
-
-    async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
-        """Ask for a fork on a fresh ipc connection file; return once its sockets exist."""
+    async def start(self, limit: float = 30.0) -> None:
+        """Fork the runner and wait for its ready frame (the sandbox applied)."""
         started = time.perf_counter()
         run_dir = Path(self._sandbox["run_dir"])
-        self.connection_file = str(run_dir / "kernel.json")
-        self.ip = str(run_dir / "k")
-        self.write_connection_file()
-        request = {
-            **self._sandbox,
-            "connection_file": self.connection_file,
-            "cwd": str(kw.get("cwd") or self._sandbox["cwd"]),
-            "argv": list(kw.get("extra_arguments") or []),
-        }
-        self._pid = await self._server.spawn(request)
+        path = run_dir / "cells.sock"
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(path))
+            listener.listen(1)
+            listener.setblocking(False)
+            self._pid = await self._server.spawn({**self._sandbox, "socket": str(path)})
+            self._watch_exit()
+            loop = asyncio.get_running_loop()
+            accept = asyncio.ensure_future(loop.sock_accept(listener))
+            done, _ = await asyncio.wait(
+                [accept, self._exited], timeout=limit, return_when=asyncio.FIRST_COMPLETED
+            )
+            if accept not in done:
+                accept.cancel()
+                raise KernelStartError(f"the kernel could not start: {_failure(run_dir, limit)}")
+            connection, _ = accept.result()
+        finally:
+            listener.close()
+        self._reader, self._writer = await asyncio.open_unix_connection(sock=connection)
+        try:
+            ready = await self.receive()
+        except RunnerDied:
+            reason = _failure(run_dir, limit)
+            raise KernelStartError(f"the kernel could not start: {reason}") from None
+        self.confinement = list(ready.get("ready", []))
+        self.start_seconds = time.perf_counter() - started
+
+    def _watch_exit(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._exited = loop.create_future()
+        assert self._pid is not None
         try:
             self._pidfd = os.pidfd_open(self._pid)
         except ProcessLookupError:
-            self._pidfd = None
-        await self._wait_for_sockets(run_dir)
-        self._connect_control_socket()
-        self.start_seconds = time.perf_counter() - started
-
-    async def _wait_for_sockets(self, run_dir: Path, limit: float = 30.0) -> None:
-        sockets = [Path(f"{self.ip}-{port}") for port in self._ports()]
-        deadline = time.monotonic() + limit
-        while not all(path.exists() for path in sockets):
-            if not self._alive():
-                failed = run_dir / "failed.txt"
-                reason = failed.read_text() if failed.exists() else "it exited during start-up"
-                raise KernelStartError(f"the kernel could not start: {reason.strip()}")
-            if time.monotonic() > deadline:
-                raise KernelStartError(f"the kernel did not open its sockets within {limit:.0f} s")
-            await asyncio.sleep(0.002)
-
-    def _ports(self) -> list[int]:
-        return [self.shell_port, self.iopub_port, self.stdin_port, self.hb_port, self.control_port]
-
-    def _alive(self) -> bool:
-        if self._pid is None:
-            return False
-        if self._pidfd is None:
-            return _pid_exists(self._pid)
-        readable, _, _ = select.select([self._pidfd], [], [], 0)
-        return not readable
-
-    async def is_alive(self) -> bool:  # type: ignore[override]
-        return self._alive()
-
-    async def interrupt_kernel(self) -> None:  # type: ignore[override]
-        self._signal(signal.SIGINT)
-
-    async def signal_kernel(self, signum: int) -> None:  # type: ignore[override]
-        self._signal(signum)
-
-    # jupyter_client's clients call the underscored coroutines directly
-    _async_is_alive = is_alive
-    _async_interrupt_kernel = interrupt_kernel
-    _async_signal_kernel = signal_kernel
-
-    def _signal(self, signum: int) -> None:
-        if self._pid is not None and self._alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signum)
-
-    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
-        """Kill, never ask: the kernel and everything it started die with SIGKILL."""
-        self.kill_now()
-        deadline = time.monotonic() + 5
-        while self._alive() and time.monotonic() < deadline:
-            await asyncio.sleep(0.005)
-        await self.cleanup_resources()
-
-    _async_shutdown_kernel = shutdown_kernel
-
-    def kill_now(self) -> None:
-        """SIGKILL the kernel and its process group (its whole PID namespace when root)."""
-        if self._pid is None:
+            self._exited.set_result(None)
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)
 
-    async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
-        self.cleanup_connection_file()
-        self.cleanup_ipc_files()
-        self._close_control_socket()
+        def exited() -> None:
+            loop.remove_reader(self._pidfd)
+            if not self._exited.done():
+                self._exited.set_result(None)
+
+        loop.add_reader(self._pidfd, exited)
+
+    def send(self, message: dict[str, Any]) -> None:
+        assert self._writer is not None
+        self._writer.write(encode_frame(message))
+
+    async def receive(self) -> dict[str, Any]:
+        """The runner's next frame; ``RunnerDied`` once it is gone and has nothing left to say.
+
+        A receive cancelled by a timeout leaves its read running, so a frame is
+        never cut in half; the next receive takes it over.
+        """
+        assert self._exited is not None
+        if self._reading is None:
+            self._reading = asyncio.ensure_future(self._read_frame())
+        reading = self._reading
+        done, _ = await asyncio.wait([reading, self._exited], return_when=asyncio.FIRST_COMPLETED)
+        if reading not in done:  # exited: what it wrote before dying is still readable
+            done, _ = await asyncio.wait([reading], timeout=0.2)
+        if reading not in done:
+            raise RunnerDied("the kernel died (the student's code ended the process)")
+        self._reading = None
+        return reading.result()
+
+    async def _read_frame(self) -> dict[str, Any]:
+        assert self._reader is not None
+        try:
+            header = await self._reader.readexactly(FRAME_HEADER.size)
+            (size,) = FRAME_HEADER.unpack(header)
+            if size > MAX_FRAME_BYTES:
+                raise RunnerDied(f"the kernel sent a message of {size} bytes, over the limit")
+            return json.loads(await self._reader.readexactly(size))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            raise RunnerDied("the kernel died (the student's code ended the process)") from None
+        except ValueError as error:
+            raise RunnerDied(f"the kernel sent an unreadable message ({error})") from None
+
+    def interrupt(self) -> None:
+        """SIGINT, as ``interrupt_kernel`` does: a ``KeyboardInterrupt`` in the running cell."""
+        if self._pid is not None and not self._has_exited():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGINT)
+
+    def _has_exited(self) -> bool:
+        return self._exited is None or self._exited.done()
+
+    async def stop(self) -> None:
+        """Kill, never ask: the runner and everything it started die with SIGKILL."""
+        if self._reading is not None:
+            self._reading.cancel()
+        if self._writer is not None:
+            self._writer.close()
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+        if self._exited is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._exited), 5)
         if self._pidfd is not None:
+            with contextlib.suppress(ValueError, RuntimeError):
+                asyncio.get_running_loop().remove_reader(self._pidfd)
             os.close(self._pidfd)
             self._pidfd = None
         self._pid = None
 
-    _async_cleanup_resources = cleanup_resources
 
-
-def _pid_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def shared_context() -> zmq.asyncio.Context:
-    """One zmq context for every kernel client of a run (a context per kernel costs threads)."""
-    return zmq.asyncio.Context.instance()
+def _failure(run_dir: Path, limit: float) -> str:
+    failed = run_dir / "failed.txt"
+    if failed.exists():
+        return failed.read_text().strip().splitlines()[-1]
+    return f"it exited or did not connect within {limit:.0f} s"

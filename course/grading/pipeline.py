@@ -5,9 +5,10 @@
 and an autograding pass (``Autograde.autograde_preprocessors``, the first of
 which, ``Execute``, starts a fresh kernel). This module runs the very same
 preprocessor classes, taken from nbgrader's own ``Autograde`` defaults and
-configured from the same traitlets config, in the same order. ``Execute`` is
-still nbgrader's class (its timeout, interrupt and error-output rules); it is
-only handed a forked kernel manager instead of starting a kernel itself.
+configured from the same traitlets config, in the same order. Cells run on a
+forked cell runner instead of a kernel (``runner``); the ``Execute`` instance
+is still nbgrader's, and supplies the timeout, the output assembly (nbclient's
+``process_message``) and the error rule (``on_cell_executed``).
 
 nbgrader's preprocessors open a new ``Gradebook`` for every notebook (an
 engine, a schema check, a course check: tens of milliseconds each). While they
@@ -25,12 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import nbformat
 import sqlalchemy
-from jupyter_core.utils import ensure_async
+from ipykernel.ipkernel import IPythonKernel
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
@@ -48,17 +50,19 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
+from course.grading.kernel import CellRunner, KernelStartError, RunnerDied
+
 _GRADEBOOK_USERS = (overwritecells, overwritekernelspec, saveautogrades, latesubmissions)
 
 
 class _DeferredCommit:
-    """A session whose ``commit`` only flushes: the caller commits once, at the end."""
+    """A session whose ``commit`` waits: the caller commits once, at the end."""
 
     def __init__(self, session: Any) -> None:
         self._session = session
 
     def commit(self) -> None:
-        self._session.flush()
+        """Nothing yet: autoflush keeps queries right, and the caller flushes and commits once."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
@@ -159,26 +163,43 @@ class BorrowedGradebook(Gradebook):
 
 
 class _CachedJsonschema:
-    """``jsonschema.validate`` with the validator built once per schema.
+    """``jsonschema.validate`` with the validator built once per schema, and a fast path.
 
     nbgrader's ``CheckCellMetadata`` calls ``jsonschema.validate`` for every
     cell, which re-checks the schema and rebuilds a validator each time (about
-    7 ms a cell). Same validator class, same ``best_match`` error: same result.
+    7 ms a cell). Here valid metadata is recognised by a fastjsonschema
+    compilation of the same schema; anything it rejects goes through the same
+    jsonschema validator class and ``best_match``, so the error raised is
+    jsonschema's own.
     """
 
     def __init__(self) -> None:
-        self._validators: dict[str, Any] = {}
+        self._by_id: dict[int, tuple[dict, Any, Any]] = {}
+        self._by_text: dict[str, tuple[Any, Any]] = {}
 
     def validate(self, instance: Any, schema: dict) -> None:
-        key = json.dumps(schema, sort_keys=True)
-        validator = self._validators.get(key)
-        if validator is None:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validator = self._validators[key] = cls(schema)
-        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        fast, full = self._compiled(schema)
+        try:
+            fast(instance)
+            return
+        except fastjsonschema.JsonSchemaException:
+            pass
+        error = jsonschema.exceptions.best_match(full.iter_errors(instance))
         if error is not None:
             raise error
+
+    def _compiled(self, schema: dict) -> tuple[Any, Any]:
+        known = self._by_id.get(id(schema))
+        if known is not None and known[0] is schema:
+            return known[1], known[2]
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._by_text:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            self._by_text[key] = (fastjsonschema.compile(schema), cls(schema))
+        fast, full = self._by_text[key]
+        self._by_id[id(schema)] = (schema, fast, full)
+        return fast, full
 
 
 @contextlib.contextmanager
@@ -215,6 +236,26 @@ def _exporter(config: Config, preprocessors: list[type]) -> NotebookExporter:
     for preprocessor in preprocessors:
         exporter.register_preprocessor(preprocessor)
     return exporter
+
+
+def _preprocess(
+    exporter: NotebookExporter, nb: NotebookNode, resources: ResourcesDict, *, trusted: bool
+) -> NotebookNode:
+    """``exporter``'s preprocessors on ``nb`` in place, as ``from_notebook_node`` runs them.
+
+    nbconvert deep-copies the notebook twice and validates it after every step
+    (about 10 ms a notebook); the notebook here is the grader's own copy. It is
+    validated after the last step, as with nbconvert's ``optimistic_validation``,
+    and, unless ``trusted`` (built by the grader itself), after the first, so a
+    submission nbconvert would reject still fails there.
+    """
+    resources = exporter._init_resources(resources)
+    steps = exporter._preprocessors
+    for index, step in enumerate(steps):
+        nb, resources = step(nb, resources)
+        if index == len(steps) - 1 or (index == 0 and not trusted):
+            nbformat.validate(nb, relax_add_props=True)
+    return nb
 
 
 @dataclass
@@ -263,25 +304,27 @@ class Pipeline:
         with open(filename, encoding="utf-8") as stream:
             nb = nbformat.read(stream, as_version=4)
         with shared_gradebook(gradebook):
-            output, _ = self._sanitize.from_notebook_node(nb, resources=resources)
-        return nbformat.reads(output, as_version=4)
+            return _preprocess(self._sanitize, nb, resources, trusted=False)
 
     def finish(self, nb: NotebookNode, resources: ResourcesDict, gradebook: Gradebook) -> str:
         """Pass 2 after execution: limit output, save auto grades and late penalties."""
         with shared_gradebook(gradebook):
-            output, _ = self._finish.from_notebook_node(nb, resources=resources)
-        return output
+            nb = _preprocess(self._finish, nb, resources, trusted=True)
+        return nbformat.v4.writes(nb) + "\n"
 
     async def execute(
-        self, nb: NotebookNode, resources: ResourcesDict, km: Any, budget: float
+        self, nb: NotebookNode, resources: ResourcesDict, runner: CellRunner, budget: float
     ) -> Execution:
-        """Run every cell with nbgrader's ``Execute`` on ``km``; stop at ``budget`` seconds.
+        """Run every code cell on ``runner`` as nbgrader's ``Execute`` would; stop at ``budget`` s.
 
-        Cells that could not run (the kernel died, the budget ran out) get an
-        error output saying why, so ``determine_grade`` gives them zero.
+        Outputs are assembled by nbclient's own ``process_message`` and the
+        reply judged by nbgrader's ``on_cell_executed``, on the ``Execute``
+        instance nbgrader would use. Cells that could not run (the kernel
+        died, the budget ran out) get an error output saying why, so
+        ``determine_grade`` gives them zero.
         """
         client = Execute(config=self.config)
-        NotebookClient.__init__(client, nb, km)
+        NotebookClient.__init__(client, nb)
         client.reset_execution_trackers()
         client._check_assign_resources(resources)
         report = Execution()
@@ -289,40 +332,84 @@ class Pipeline:
         deadline = asyncio.timeout(budget)
         try:
             async with deadline:
-                await client.async_start_new_kernel(cwd=resources["metadata"]["path"])
-                report.kernel_start_seconds = getattr(km, "start_seconds", 0.0)
-                await client.async_start_new_kernel_client()
-                info = await client.async_wait_for_reply(
-                    await ensure_async(client.kc.kernel_info())
-                )
-                if info and "language_info" in info["content"]:
-                    nb.metadata["language_info"] = info["content"]["language_info"]
+                await runner.start()
+                report.kernel_start_seconds = runner.start_seconds
+                report.confinement = runner.confinement
+                nb.metadata["language_info"] = dict(IPythonKernel.language_info)
                 for index, cell in enumerate(nb.cells):
-                    await client.async_execute_cell(cell, index, store_history=True)
+                    await _run_cell(client, runner, cell, index)
                 index = len(nb.cells)
         except TimeoutError:
             report.fault = f"stopped after the notebook's time budget of {budget:.0f} s"
-        except DeadKernelError:  # nbclient also turns our budget's cancellation into this
-            report.fault = (
-                f"stopped after the notebook's time budget of {budget:.0f} s"
-                if deadline.expired()
-                else "the kernel died (the student's code ended the process)"
-            )
-        except Exception as error:  # nbclient's own failures, recorded per notebook
+        except (RunnerDied, KernelStartError) as error:
+            report.fault = str(error)
+        except Exception as error:  # nbclient's own failures (an IOPub timeout), per notebook
             report.fault = f"execution failed: {type(error).__name__}: {error}"
         finally:
-            await _stop(client, km)
+            await runner.stop()
         if report.fault:
             report.cells_not_run = _mark_not_run(nb, index, report.fault)
         client.set_widgets_metadata()
         return report
 
 
-async def _stop(client: Any, km: Any) -> None:
-    with contextlib.suppress(Exception):
-        if client.kc is not None:
-            client.kc.stop_channels()
-    await km.shutdown_kernel(now=True)
+async def _run_cell(client: Execute, runner: CellRunner, cell: NotebookNode, index: int) -> None:
+    """nbclient's ``async_execute_cell`` for one cell, with the runner in place of a kernel."""
+    if cell.cell_type != "code" or not cell.source.strip():
+        return
+    if client.skip_cells_with_tag in cell.metadata.get("tags", []):
+        return
+    runner.send({"code": cell.source, "cell_id": cell.get("id")})
+    client.code_cells_executed += 1
+    cell.outputs = []
+    client.clear_before_next_output = False
+    reply = await _reply(client, runner, cell, index, client._get_timeout(cell))
+    cell["execution_count"] = reply.get("execution_count", cell.get("execution_count"))
+    if client.record_timing:
+        times = {
+            "started": ("iopub.status.busy", "iopub.execute_input"),
+            "finished": ("iopub.status.idle", "shell.execute_reply"),
+        }
+        cell.metadata["execution"] = {
+            key: reply[field] for field, keys in times.items() if reply.get(field) for key in keys
+        }
+    client.on_cell_executed(cell=cell, cell_index=index, execute_reply={"content": reply})
+    client.nb["cells"][index] = cell
+
+
+async def _reply(
+    client: Execute, runner: CellRunner, cell: NotebookNode, index: int, timeout: float | None
+) -> dict:
+    """The cell's reply, its outputs processed on the way; nbclient's timeout rule.
+
+    On a timeout nbclient interrupts the kernel, takes ``error_on_timeout`` as
+    the reply, and still waits ``iopub_timeout`` seconds for the interrupted
+    cell's outputs, failing if they never end.
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            return await _collect(client, runner, cell, index)
+    except TimeoutError:
+        pass
+    runner.interrupt()
+    try:
+        async with asyncio.timeout(client.iopub_timeout):
+            await _collect(client, runner, cell, index)
+    except TimeoutError:
+        raise CellTimeoutError.error_from_timeout_and_cell(
+            "Timeout waiting for IOPub output", client.iopub_timeout, cell
+        ) from None
+    return {**client.error_on_timeout, "status": "error"}
+
+
+async def _collect(client: Execute, runner: CellRunner, cell: NotebookNode, index: int) -> dict:
+    while True:
+        frame = await runner.receive()
+        if "reply" in frame:
+            return frame["reply"]
+        frame["header"] = {"msg_type": frame["msg_type"]}
+        frame["parent_header"] = {}  # one cell at a time: every message belongs to it
+        client.process_message(frame, cell, index)
 
 
 def _mark_not_run(nb: NotebookNode, first: int, reason: str) -> int:

@@ -1,0 +1,49 @@
+"""What the fork server imports before its first fork: what the assignment's source imports.
+
+Every module preloaded is shared by all forks, so a notebook that imports
+pandas pays nothing for it; but every module also makes each fork's first
+tracebacks slower (IPython's ``inspect.getmodule`` walks all of
+``sys.modules``). Preloading exactly what the instructor's source imports keeps
+both small: a pure-Python exercise gets a lean server, a pandas exercise a
+warm pandas. A student who imports something else pays for that import, as in
+a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from pathlib import Path
+
+import nbformat
+
+# Imported with their parent, as an exercise using them almost always does next.
+COMPANIONS = {"matplotlib": ("matplotlib.pyplot",)}
+
+
+def source_imports(notebooks: Iterable[Path]) -> list[str]:
+    """Top-level modules (and ``import a.b`` paths) imported by the notebooks' code cells."""
+    found: set[str] = set()
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                found |= _imports(cell.source)
+    for name in list(found):
+        found.update(COMPANIONS.get(name, ()))
+    return sorted(found)
+
+
+def _imports(source: str) -> set[str]:
+    """Imports of one cell; lines IPython would transform (magics, ``!``) are left out."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
