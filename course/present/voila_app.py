@@ -18,6 +18,7 @@ from traitlets import Int
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from course.present.kernel_client import CourseKernelClient
 from course.present.room import CappedVoilaHandler, Seats
 
 STATUS_PATH = "/course/present/status"
@@ -54,7 +55,8 @@ def _rendered(entry: Any) -> bool:
 
 
 class CourseVoila(Voila):
-    """Voila with a cap on visitors holding a kernel (see ``course.present.room``)."""
+    """Voila with a cap on visitors holding a kernel (see ``course.present.room``) and a
+    kernel client that cannot strand a reply (see ``course.present.kernel_client``)."""
 
     name = "course-present"
     max_kernels = Int(
@@ -63,6 +65,18 @@ class CourseVoila(Voila):
     retry_seconds = Int(
         5, config=True, help="How often the 'room is full' page retries, in seconds."
     )
+
+    def initialize(self, argv: Any = None) -> None:
+        """Voila's setup, with ``CourseKernelClient`` for its executors unless configured.
+
+        Voila runs each notebook through ``km.client()``; the default client can leave a
+        cell waiting forever for an ``execute_reply`` that already arrived (issue 6, see
+        ``course.present.kernel_client``).
+        """
+        super().initialize(argv)
+        managers = self.config.KernelManager
+        if "client_factory" not in managers and "client_class" not in managers:
+            managers.client_factory = CourseKernelClient
 
     def init_handlers(self) -> list[Any]:
         seats = Seats(self.max_kernels)
