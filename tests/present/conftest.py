@@ -17,20 +17,12 @@ from course.present.process import running_voila
 
 
 def render(url: str, *, deadline: float = 60.0, **kwargs: object) -> httpx.Response:
-    """GET a Voila page with a deadline on the whole body, retried once if it stalls.
+    """GET a Voila page with a deadline on the whole body: a stalled render fails the test.
 
     Voila streams heartbeats while a cell runs, so a per-read timeout never fires on
-    a stalled render. Renders of 01-functions have stalled a few times under parallel
-    load (kernel and Voila both idle, a message lost; open in issue 6): a stall gets
-    one fresh kernel, a second stall fails the test instead of hanging the run.
+    a stalled render. (Renders of the apps used to stall under load, a kernel reply
+    stranded in Voila's shell socket: fixed by ``course.present.kernel_client``, issue 6.)
     """
-    try:
-        return _render_once(url, deadline, **kwargs)
-    except TimeoutError:
-        return _render_once(url, deadline, **kwargs)
-
-
-def _render_once(url: str, deadline: float, **kwargs: object) -> httpx.Response:
     end = time.monotonic() + deadline
     chunks = []
     with httpx.stream("GET", url, timeout=30, **kwargs) as reply:  # type: ignore[arg-type]
