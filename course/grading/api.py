@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from course.grading.engine import GradeReport, GradingError, Options, Progress, grade_config
-from course.grading.nbgrader_config import nbgrader_config
+from course.grading.kernel import ForkServer
+from course.grading.preload import assignment_imports
 from course.plan import Course
+
+if TYPE_CHECKING:
+    from course.grading.engine import GradeReport, Options, Progress
 
 
 def grade(
@@ -16,8 +20,23 @@ def grade(
     options: Options | None = None,
     progress: Progress | None = None,
 ) -> GradeReport:
-    """Autograde ``assignment`` (all submissions, or ``students``) of ``course``."""
+    """Autograde ``assignment`` (all submissions, or ``students``) of ``course``.
+
+    The kernel fork server is launched first, so its imports (IPython, the
+    assignment's own) run on the other core while this process imports
+    nbgrader, nbconvert and SQLAlchemy.
+    """
     if assignment not in course.assignments():
+        from course.grading.engine import GradingError
+
         known = ", ".join(course.assignments()) or "none"
         raise GradingError(f"{assignment!r} is not an assignment of the course (known: {known})")
-    return grade_config(nbgrader_config(course), assignment, students, options, progress)
+    server = ForkServer(preload=assignment_imports(course.exercise_folder(assignment)))
+    server.launch()
+    try:
+        from course.grading.engine import grade_config
+        from course.grading.nbgrader_config import nbgrader_config
+    except BaseException:
+        server.stop()
+        raise
+    return grade_config(nbgrader_config(course), assignment, students, options, progress, server)

@@ -49,7 +49,7 @@ from course.grading.pipeline import (
     notebook_ids,
     shared_gradebook,
 )
-from course.grading.preload import source_imports
+from course.grading.preload import assignment_imports
 
 
 class GradingError(CourseError):
@@ -113,34 +113,35 @@ def grade_config(
     students: Iterable[str] | None = None,
     options: Options | None = None,
     progress: Progress | None = None,
+    server: ForkServer | None = None,
 ) -> GradeReport:
-    """Autograde ``assignment`` for the course described by an nbgrader ``config``."""
+    """Autograde ``assignment`` for the course described by an nbgrader ``config``.
+
+    ``server``: a fork server already launched for this assignment (see
+    ``course.grading.api``), which this call uses and stops.
+    """
     options = options or Options()
     if options.cell_timeout is not None:
         config = Config(config)
         config.Execute.timeout = options.cell_timeout
     _ensure_venv_on_path()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cg-") as scratch:
-        ipython_dir = Path(scratch) / "ipython"  # the runners' shell profile, built by the server
-        source = _source_folder(config, assignment)
-        server = ForkServer(
-            env={"IPYTHONDIR": str(ipython_dir)},
-            preload=source_imports(sorted(source.glob("*.ipynb"))),
-        )
-        server.launch()  # its imports run while the gradebook and nbgrader's pipeline are set up
-        try:
+    if server is None:
+        server = ForkServer(preload=assignment_imports(_source_folder(config, assignment)))
+    server.launch()  # its imports run while the gradebook and nbgrader's pipeline are set up
+    try:
+        with tempfile.TemporaryDirectory(prefix="cg-") as scratch:
             run = _Run(config, assignment, options)
             todo = run.select(students)
             if progress:
                 progress.start(len(todo))
             with server, _quiet_nbgrader():
-                run.attach(server, Path(scratch), ipython_dir)
+                run.attach(server, Path(scratch))
                 with fast_metadata_validation():
                     results = asyncio.run(run.all(todo, progress))
             run.close()
-        finally:
-            server.stop()
+    finally:
+        server.stop()
     return GradeReport(assignment, results, time.perf_counter() - started)
 
 
@@ -241,10 +242,10 @@ class _Run:
         old = self.coursedir.get_existing_timestamp(str(self.autograded(student)))
         return bool(new and old and new > old)
 
-    def attach(self, server: ForkServer, scratch: Path, ipython_dir: Path) -> None:
+    def attach(self, server: ForkServer, scratch: Path) -> None:
         self.server = server
         self.scratch = scratch
-        self.ipython_dir = ipython_dir
+        self.ipython_dir = server.ipython_dir
         root = sandbox.pids_cgroup_root() if server.root else None
         if root is not None:
             self.cgroup = root / f"course-grade-{os.getpid()}"
@@ -391,6 +392,7 @@ class _Run:
         timestamp = self.coursedir.get_existing_timestamp(str(self.submitted(student)))
         extra = {"timestamp": timestamp} if timestamp else {}
         submission = gradebook.update_or_create_submission(self.assignment, student, **extra)
+        gradebook.db.flush()  # the rows the preprocessors look up, which no longer autoflush
         outputs = {}
         for notebook in self.notebooks:
             if notebook in executed:
@@ -430,7 +432,7 @@ class _Run:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         record = self.log_dir / f"{result.student}.json"
         temporary = record.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(result), indent=1))
+        temporary.write_text(json.dumps(asdict(result)))
         os.replace(temporary, record)
 
 

@@ -10,10 +10,12 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,18 +32,23 @@ class KernelStartError(CourseError):
 class ForkServer:
     """The parent of every kernel: one pre-imported process, asked over a pipe for forks."""
 
-    def __init__(self, *, env: dict[str, str] | None = None, preload: Iterable[str] = ()) -> None:
-        self._env = env
+    def __init__(self, *, preload: Iterable[str] = ()) -> None:
         self._preload = list(preload)
         self._process: subprocess.Popen[str] | None = None
         self._lock = asyncio.Lock()
         self.root = False
+        self.ipython_dir = Path()
 
     def launch(self) -> None:
-        """Start the server process; its imports (about a second) overlap with the caller's work."""
+        """Start the server process; its imports (about a second) overlap with the caller's work.
+
+        The runners' shell gets a fresh IPython profile folder of its own, not the
+        instructor's ``~/.ipython``.
+        """
         if self._process is not None:
             return
-        environment = {**os.environ, **(self._env or {})}
+        self.ipython_dir = Path(tempfile.mkdtemp(prefix="course-ipython-"))
+        environment = {**os.environ, "IPYTHONDIR": str(self.ipython_dir)}
         self._process = subprocess.Popen(
             [sys.executable, "-P", "-m", "course.grading.forkserver", *self._preload],
             stdin=subprocess.PIPE,
@@ -89,6 +96,7 @@ class ForkServer:
             self._process.kill()
             self._process.wait()
         self._process = None
+        shutil.rmtree(self.ipython_dir, ignore_errors=True)
 
     def __enter__(self) -> ForkServer:
         self.start()

@@ -17,8 +17,9 @@ from sqlalchemy import create_engine
 from traitlets.config import Config
 
 from course.plan import Course
+from course.plan.model import EXERCISES_DIR
 
-SOURCE_DIRECTORY = "exercises"
+SOURCE_DIRECTORY = EXERCISES_DIR
 GENERATED_STEPS = (
     "release",
     "submitted",

@@ -239,21 +239,38 @@ def _exporter(config: Config, preprocessors: list[type]) -> NotebookExporter:
 
 
 def _preprocess(
-    exporter: NotebookExporter, nb: NotebookNode, resources: ResourcesDict, *, trusted: bool
+    exporter: NotebookExporter,
+    nb: NotebookNode,
+    resources: ResourcesDict,
+    *,
+    trusted: bool,
+    final: bool = False,
+    session: Any = None,
 ) -> NotebookNode:
     """``exporter``'s preprocessors on ``nb`` in place, as ``from_notebook_node`` runs them.
 
     nbconvert deep-copies the notebook twice and validates it after every step
-    (about 10 ms a notebook); the notebook here is the grader's own copy. It is
-    validated after the last step, as with nbconvert's ``optimistic_validation``,
-    and, unless ``trusted`` (built by the grader itself), after the first, so a
-    submission nbconvert would reject still fails there.
+    (about 10 ms a notebook); the notebook here is the grader's own copy. A
+    notebook read invalid is validated after the first step, so a submission
+    nbconvert would reject still fails there; one read valid stays valid
+    through nbgrader's steps. The final notebook is validated after the last
+    step of the last pass, as with nbconvert's ``optimistic_validation``.
+
+    With a ``session``, a step's gradebook writes are flushed once when it
+    ends rather than before each of its queries (its own queries only read
+    rows flushed before it); the next step, late penalties reading the
+    scores, sees them all.
     """
     resources = exporter._init_resources(resources)
     steps = exporter._preprocessors
     for index, step in enumerate(steps):
-        nb, resources = step(nb, resources)
-        if index == len(steps) - 1 or (index == 0 and not trusted):
+        if session is None:
+            nb, resources = step(nb, resources)
+        else:
+            with session.no_autoflush:
+                nb, resources = step(nb, resources)
+            session.flush()
+        if (final and index == len(steps) - 1) or (index == 0 and not trusted):
             nbformat.validate(nb, relax_add_props=True)
     return nb
 
@@ -301,15 +318,18 @@ class Pipeline:
         self, filename: str, resources: ResourcesDict, gradebook: Gradebook
     ) -> NotebookNode:
         """Pass 1: clear outputs, deduplicate ids, restore kernelspec and locked/test cells."""
+        invalid: dict[str, Any] = {}
         with open(filename, encoding="utf-8") as stream:
-            nb = nbformat.read(stream, as_version=4)
+            nb = nbformat.read(stream, as_version=4, capture_validation_error=invalid)
         with shared_gradebook(gradebook):
-            return _preprocess(self._sanitize, nb, resources, trusted=False)
+            return _preprocess(self._sanitize, nb, resources, trusted=not invalid)
 
     def finish(self, nb: NotebookNode, resources: ResourcesDict, gradebook: Gradebook) -> str:
         """Pass 2 after execution: limit output, save auto grades and late penalties."""
-        with shared_gradebook(gradebook):
-            nb = _preprocess(self._finish, nb, resources, trusted=True)
+        with shared_gradebook(gradebook) as borrowed:
+            nb = _preprocess(
+                self._finish, nb, resources, trusted=True, final=True, session=borrowed.db
+            )
         return nbformat.v4.writes(nb) + "\n"
 
     async def execute(

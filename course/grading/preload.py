@@ -21,6 +21,11 @@ import nbformat
 COMPANIONS = {"matplotlib": ("matplotlib.pyplot",)}
 
 
+def assignment_imports(source: Path) -> list[str]:
+    """What the notebooks of an assignment's source folder import."""
+    return source_imports(sorted(source.glob("*.ipynb")))
+
+
 def source_imports(notebooks: Iterable[Path]) -> list[str]:
     """Top-level modules (and ``import a.b`` paths) imported by the notebooks' code cells."""
     found: set[str] = set()

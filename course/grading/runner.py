@@ -31,10 +31,10 @@ import socket
 import sys
 import time
 from datetime import UTC, datetime
-from types import SimpleNamespace
+from types import MethodType, SimpleNamespace
 from typing import Any
 
-from IPython.core.error import StdinNotImplementedError
+from ipykernel.kernelbase import Kernel
 from jupyter_client.session import Session
 
 from course.grading.frames import encode_frame, read_frame
@@ -121,9 +121,11 @@ class _Stream(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        if self._channel.lines > MAX_LINES:
-            self._fd_file.seek(0, os.SEEK_END)
-        captured = self._fd_file.read(FD_READ_BYTES)
+        captured = b""
+        if self._fd_file is not None:
+            if self._channel.lines > MAX_LINES:
+                self._fd_file.seek(0, os.SEEK_END)
+            captured = self._fd_file.read(FD_READ_BYTES)
         text = "".join(self._parts) + (captured.decode("utf-8", "replace") if captured else "")
         self._parts, self._size = [], 0
         if text:
@@ -145,7 +147,7 @@ def build_shell() -> Any:
         config=config,
         user_module=None,
         user_ns={},
-        kernel=SimpleNamespace(eventloop=None),
+        kernel=SimpleNamespace(eventloop=None, _allow_stdin=False),
         compiler_class=XCachingCompiler,
     )
     publisher = _Publisher(key=b"")
@@ -175,17 +177,21 @@ def _grading_shell_class() -> type:
 
 
 def warm_up(shell: Any) -> None:
-    """Format one traceback after the preloads, so every fork shares the warmed caches.
+    """Run the shell's first-use paths after the preloads, so every fork shares them warm.
 
     IPython's tracebacks ask ``inspect.getmodule`` about each frame, which maps
     every module in ``sys.modules`` to its file on first use (thousands with
-    pandas and matplotlib loaded); done here, it is done once.
+    pandas and matplotlib loaded); the display formatters and the cell machinery
+    import and cache on first use too. A silent cell leaves no trace: no
+    execution count, no history, no output.
     """
     try:
         exec(compile("1 / 0", "<warm-up>", "exec"), {})
     except ZeroDivisionError:
         etype, value, tb = sys.exc_info()
         shell.InteractiveTB.structured_traceback(etype, value, tb)
+    shell.display_formatter.format([0.5, "text", {"key": (1, None)}])
+    shell.run_cell("pass", store_history=False, silent=True)
 
 
 def serve(shell: Any, sock: socket.socket, run_dir: str, confinement: list[str]) -> None:
@@ -208,7 +214,13 @@ def serve(shell: Any, sock: socket.socket, run_dir: str, confinement: list[str])
 
 
 def _capture(name: str, fd: int, run_dir: str, channel: _Channel) -> _Stream:
-    """Point file descriptor ``fd`` at a file the stream reads from at each flush."""
+    """Point file descriptor ``fd`` at a file the stream reads from at each flush.
+
+    Under pytest ipykernel leaves the descriptors alone (its ``OutStream``
+    checks ``PYTEST_CURRENT_TEST``), so fd output is lost there; so here too.
+    """
+    if "PYTEST_CURRENT_TEST" in os.environ:
+        return _Stream(name, fd, None, channel)
     path = os.path.join(run_dir, f"fd{fd}.out")
     target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
     os.dup2(target, fd)
@@ -217,10 +229,10 @@ def _capture(name: str, fd: int, run_dir: str, channel: _Channel) -> _Stream:
 
 
 def _execute(shell: Any, code: str, cell_id: str | None, streams: list[_Stream]) -> dict:
-    """``IPythonKernel.do_execute`` for one cell, with stdin refused as nbclient asks."""
+    """``IPythonKernel.do_execute`` for one cell; ``input`` refused by ipykernel's own methods."""
     saved_input, saved_getpass = builtins.input, getpass.getpass
-    builtins.input = _no_input("raw_input")
-    getpass.getpass = _no_input("getpass")
+    builtins.input = MethodType(Kernel.raw_input, shell.kernel)
+    getpass.getpass = MethodType(Kernel.getpass, shell.kernel)
     try:
         result = shell.run_cell(code, store_history=True, silent=False, cell_id=cell_id)
     finally:
@@ -242,15 +254,6 @@ def _execute(shell: Any, code: str, cell_id: str | None, streams: list[_Stream])
         )
     shell.payload_manager.clear_payload()
     return reply
-
-
-def _no_input(what: str) -> Any:
-    def refuse(*args: Any, **kwargs: Any) -> str:
-        raise StdinNotImplementedError(
-            f"{what} was called, but this frontend does not support input requests."
-        )
-
-    return refuse
 
 
 def _flush_quietly(stream: Any) -> None:

@@ -11,7 +11,7 @@ from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
 from course.errors import Problem
-from course.plan.model import Course
+from course.plan.model import EXERCISES_DIR, Course
 
 ProblemAt = Callable[[tuple[Any, ...], str], Problem]
 
@@ -100,7 +100,7 @@ def _files(course: Course, problem: ProblemAt) -> list[Problem]:
 
 
 def _assignments(course: Course, problem: ProblemAt) -> list[Problem]:
-    exercises = course.root / "exercises"
+    exercises = course.root / EXERCISES_DIR
     available = (
         sorted(p.name for p in exercises.glob("*") if p.is_dir() and any(p.glob("*.ipynb")))
         if exercises.is_dir()
@@ -114,8 +114,8 @@ def _assignments(course: Course, problem: ProblemAt) -> list[Problem]:
             found.append(
                 problem(
                     ("modules", i, "exercise", "assignment"),
-                    f"assignment {name!r} not found: no exercises/{name}/ folder with a notebook "
-                    f"(available: {listing})",
+                    f"assignment {name!r} not found: no {EXERCISES_DIR}/{name}/ folder "
+                    f"with a notebook (available: {listing})",
                 )
             )
     return found

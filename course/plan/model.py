@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
 
+EXERCISES_DIR = "exercises"  # nbgrader's source folder: one subfolder per assignment
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
 BLENDED_MODELS = (
     "station-rotation",
@@ -148,6 +149,10 @@ class Course(_Strict):
     def data_path(self) -> Path:
         """Generated and learner data: ignored by git, never committed."""
         return self._root / self.data_dir
+
+    def exercise_folder(self, assignment: str) -> Path:
+        """The instructor's source of an assignment, in nbgrader's markup."""
+        return self._root / EXERCISES_DIR / assignment
 
     @property
     def tz(self) -> ZoneInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -115,6 +116,49 @@ IDENTITY_CORPUS = [
         _retype("test_mean_temp"),
     ),
     ("fakes_outputs", {}, _fake_outputs),
+    # what a kernel publishes, as the cell runner must publish it too
+    (
+        "stderr",
+        _wrong_squares(
+            "import sys\ndef squares(xs):\n"
+            "    print('hm', file=sys.stderr)\n    return [x * x for x in xs]"
+        ),
+        None,
+    ),
+    (
+        "fd_stderr",
+        _wrong_squares(
+            "import os\ndef squares(xs):\n"
+            "    os.system('echo hm >&2')\n    return [x * x for x in xs]"
+        ),
+        None,
+    ),
+    ("asks_input", _wrong_squares("def squares(xs):\n    input('n? ')\n    return xs"), None),
+    (
+        "hides_errors",
+        _wrong_squares(
+            "get_ipython()._showtraceback = lambda *args: None\n"
+            "def squares(xs):\n    raise ValueError('hidden')"
+        ),
+        None,
+    ),
+    (
+        "swaps_stderr",
+        _wrong_squares(
+            "import io, sys, warnings\nsys.stderr = io.StringIO()\n"
+            "def squares(xs):\n    warnings.warn('unseen')\n    return [x * x for x in xs]"
+        ),
+        None,
+    ),
+    (
+        "plots",
+        _wrong_squares(
+            "import matplotlib.pyplot as plt\nfrom IPython.display import display\n"
+            "def squares(xs):\n    plt.plot(xs)\n    display({'a': 1})\n    print('drawn')\n"
+            "    return [x * x for x in xs]"
+        ),
+        None,
+    ),
 ]
 
 
@@ -149,6 +193,46 @@ def test_every_grade_cell_scores_as_nbgrader_autograde(graded_both):
     assert {r.student for r in report.results} == {s for s, _, _ in IDENTITY_CORPUS}
 
 
+def _outputs(root, student: str) -> list[list[tuple]]:
+    """Each code cell's outputs as a kernel published them (no timing, no image bytes).
+
+    A kernel names its cells' files after its pid (``/tmp/ipykernel_<pid>/``),
+    which differs from run to run; that part is left out.
+    """
+    nb = nbformat.read(root / f"var/autograded/{student}/ps1/ps1.ipynb", as_version=4)
+
+    def same_pid(text):
+        if isinstance(text, list):
+            return [same_pid(line) for line in text]
+        return re.sub(r"ipykernel_\d+", "ipykernel_<pid>", text) if text else text
+
+    return [
+        [
+            (
+                out.output_type,
+                out.get("name"),
+                same_pid(out.get("text")),
+                out.get("ename"),
+                out.get("evalue"),
+                same_pid(out.get("traceback")),
+                sorted(out.get("data", {})),
+                out.get("data", {}).get("text/plain"),
+            )
+            for out in cell.outputs
+        ]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    ]
+
+
+def test_outputs_are_those_of_a_kernel(graded_both):
+    """Streams, display data, results and tracebacks (colours included) as nbgrader's kernel's."""
+    kit_root, nbgrader_root, *_ = graded_both
+    for student, _, _ in IDENTITY_CORPUS:
+        if student not in NBGRADER_CRASHES | {"loops", "membomb"}:
+            assert _outputs(kit_root, student) == _outputs(nbgrader_root, student), student
+
+
 def test_where_nbgrader_crashes_the_kit_records_a_clear_result(graded_both):
     kit_root, nbgrader_root, report, *_ = graded_both
     kit, reference = ck.auto_scores(kit_root), ck.auto_scores(nbgrader_root)
@@ -167,6 +251,10 @@ def test_scores_are_not_all_the_same(graded_both):
     assert scores[("partial", "ps1", "test_count_even")] == pytest.approx(1.6)
     assert scores[("warns", "ps1", "test_squares")] == 0.0
     assert scores[("edits_test", "ps1", "test_count_even")] == pytest.approx(1.6)  # not 4.0
+    for student in ("stderr", "fd_stderr", "asks_input", "hides_errors"):
+        assert scores[(student, "ps1", "test_squares")] == 0.0, student
+    assert scores[("swaps_stderr", "ps1", "test_squares")] == 2.0
+    assert scores[("plots", "ps1", "test_squares")] == 2.0
 
 
 def test_autograded_notebooks_restore_the_hidden_tests(graded_both):
