@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
@@ -9,9 +10,28 @@ import click
 from course.errors import CourseError
 from course.plan import Course, load_course
 
+# command name -> "module:function"; a command's module is imported only when it runs,
+# so `course grade` does not pay for Voila, Jupyter Server and the site builder.
+COMMANDS = {
+    "check": "course.cli.check:check",
+    "build": "course.cli.build:build",
+    "serve": "course.cli.serve:serve",
+    "grade": "course.cli.grade:grade",
+    "present": "course.cli.present:present_command",
+}
+
 
 class _Group(click.Group):
-    """Shows a ``CourseError`` as one message without a traceback, exit status 1."""
+    """Loads commands lazily; shows a ``CourseError`` as one message, exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

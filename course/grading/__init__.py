@@ -19,23 +19,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from course.grading.api import grade
-    from course.grading.engine import (
+    from course.grading.engine import grade_config
+    from course.grading.report import (
         GradeReport,
         GradingError,
         Options,
         Progress,
         SubmissionResult,
-        grade_config,
     )
     from course.grading.sandbox import Limits
 
 _WHERE = {
     "grade": "course.grading.api",
-    "GradeReport": "course.grading.engine",
-    "GradingError": "course.grading.engine",
-    "Options": "course.grading.engine",
-    "Progress": "course.grading.engine",
-    "SubmissionResult": "course.grading.engine",
+    "GradeReport": "course.grading.report",
+    "GradingError": "course.grading.report",
+    "Options": "course.grading.report",
+    "Progress": "course.grading.report",
+    "SubmissionResult": "course.grading.report",
     "grade_config": "course.grading.engine",
     "Limits": "course.grading.sandbox",
 }

@@ -10,7 +10,7 @@ from course.grading.preload import assignment_imports
 from course.plan import Course
 
 if TYPE_CHECKING:
-    from course.grading.engine import GradeReport, Options, Progress
+    from course.grading.report import GradeReport, Options, Progress
 
 
 def grade(
@@ -27,7 +27,7 @@ def grade(
     nbgrader, nbconvert and SQLAlchemy.
     """
     if assignment not in course.assignments():
-        from course.grading.engine import GradingError
+        from course.grading.report import GradingError
 
         known = ", ".join(course.assignments()) or "none"
         raise GradingError(f"{assignment!r} is not an assignment of the course (known: {known})")

@@ -29,9 +29,8 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Protocol
 
 from nbformat.reader import NotJSONError
 from nbgrader.api import Gradebook, MissingEntry
@@ -40,7 +39,6 @@ from nbgrader.utils import find_all_files
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
-from course.errors import CourseError
 from course.grading import sandbox
 from course.grading.kernel import CellRunner, ForkServer
 from course.grading.pipeline import (
@@ -50,61 +48,13 @@ from course.grading.pipeline import (
     shared_gradebook,
 )
 from course.grading.preload import assignment_imports
-
-
-class GradingError(CourseError):
-    """The assignment cannot be graded at all (not in the gradebook, no submissions)."""
-
-
-@dataclass
-class SubmissionResult:
-    """One submission's outcome; ``faults`` name the notebook and say what went wrong."""
-
-    student: str
-    status: str  # "graded", "skipped" (already graded), "needs a look"
-    score: float = 0.0
-    max_score: float = 0.0
-    faults: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    kernel_start_seconds: list[float] = field(default_factory=list)
-    confinement: list[str] = field(default_factory=list)
-
-
-@dataclass
-class GradeReport:
-    """Everything ``grade`` did; ``needs_look`` lists the submissions a person should open."""
-
-    assignment: str
-    results: list[SubmissionResult]
-    seconds: float
-
-    @property
-    def needs_look(self) -> list[SubmissionResult]:
-        return [result for result in self.results if result.faults]
-
-    @property
-    def graded(self) -> list[SubmissionResult]:
-        return [result for result in self.results if result.status != "skipped"]
-
-
-class Progress(Protocol):
-    """What ``grade`` reports while it works (the CLI draws a rich progress bar from it)."""
-
-    def start(self, total: int) -> None: ...
-
-    def advance(self, result: SubmissionResult) -> None: ...
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to run: concurrency, limits per notebook, whether to regrade."""
-
-    workers: int = 0  # 0: four kernels per CPU (a kernel waits on start-up and I/O a lot)
-    force: bool = False
-    budget_seconds: float = 300.0
-    cell_timeout: int | None = None  # None: nbgrader's Execute.timeout (30 s unless configured)
-    limits: sandbox.Limits = field(default_factory=sandbox.Limits)
-    landlock: bool = True
+from course.grading.report import (
+    GradeReport,
+    GradingError,
+    Options,
+    Progress,
+    SubmissionResult,
+)
 
 
 def grade_config(
@@ -179,6 +129,9 @@ class _Run:
         self.coursedir = CourseDirectory(config=config)
         self.coursedir.assignment_id = assignment
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
+        # The source rows (assignment, notebooks, cells) do not change while a run
+        # grades; kept loaded after each commit, every submission does not reload them.
+        self.gradebook.db.expire_on_commit = False
         self.pipeline = Pipeline(config)
         self.log_dir = (
             Path(self.coursedir.root) / _data_dir(self.coursedir) / "grading" / assignment
@@ -246,6 +199,8 @@ class _Run:
         self.server = server
         self.scratch = scratch
         self.ipython_dir = server.ipython_dir
+        self.read_paths = [str(path) for path in sandbox.system_read_paths()]
+        self.read_paths.append(str(self.ipython_dir))
         root = sandbox.pids_cgroup_root() if server.root else None
         if root is not None:
             self.cgroup = root / f"course-grade-{os.getpid()}"
@@ -361,7 +316,7 @@ class _Run:
         return {
             "run_dir": str(run),
             "cwd": str(work),
-            "read": [str(path) for path in sandbox.system_read_paths()] + [str(self.ipython_dir)],
+            "read": self.read_paths,
             "write": [str(work.parent)],
             "landlock": self.options.landlock,
             "limits": asdict(self.options.limits),

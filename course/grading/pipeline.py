@@ -113,6 +113,25 @@ class BorrowedGradebook(Gradebook):
     def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
         return self._source_row(Gradebook.find_graded_cell, name, notebook, assignment)
 
+    def find_notebook(self, name: str, assignment: str) -> Any:  # type: ignore[override]
+        """The source notebook row (``OverwriteKernelspec`` reads its kernelspec)."""
+        return self._source_row(Gradebook.find_notebook, name, assignment)
+
+    def find_submission(self, assignment: str, student: str) -> Any:  # type: ignore[override]
+        """The submission being saved, found once (late penalties ask for every notebook)."""
+        return self._found(Gradebook.find_submission, assignment, student)
+
+    def find_submission_notebook(self, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
+        return self._found(Gradebook.find_submission_notebook, notebook, assignment, student)
+
+    def _found(self, finder: Any, *key: str) -> Any:
+        """``finder``'s answer, kept for this submission's save once it exists (misses are not)."""
+        found = self.__dict__.setdefault("_found_rows", {})
+        cache_key = (finder.__name__, *key)
+        if cache_key not in found:
+            found[cache_key] = finder(self, *key)
+        return found[cache_key]
+
     def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
         """``SaveAutoGrades``' lookup, from one query for the whole submitted notebook."""
         return self._submitted_row(
