@@ -22,9 +22,11 @@ import contextlib
 import gc
 import json
 import os
+import select
 import signal
 import sys
 import traceback
+from collections import deque
 from pathlib import Path
 
 
@@ -50,6 +52,7 @@ def _kernel_environment() -> None:
 
 
 SHELL = None
+POOL_SIZE = 6  # kernels forked ahead of need
 
 # Below the grader: it is the one serial step, and student code must not starve it.
 RUNNER_NICENESS = 10
@@ -67,20 +70,60 @@ def main() -> None:
     runner.warm_up(SHELL)
     gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # intermediates are reaped by the kernel
-    spawned: list[int] = []
     print(json.dumps({"ready": os.getpid(), "root": os.geteuid() == 0}), flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
+    spawned = _serve(_Requests(sys.stdin.fileno()))
+    for pid in spawned:
+        _kill(pid)
+    os._exit(0)  # no slow interpreter teardown of the preloaded modules
+
+
+class _Requests:
+    """Request lines from a file descriptor, with a way to ask whether one is waiting."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._buffer = b""
+
+    def waiting(self) -> bool:
+        return b"\n" in self._buffer or bool(select.select([self._fd], [], [], 0)[0])
+
+    def next(self) -> dict | None:
+        while b"\n" not in self._buffer:
+            chunk = os.read(self._fd, 1 << 16)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return json.loads(line)
+
+
+def _serve(requests: _Requests) -> list[int]:
+    """Answer each request with a kernel forked ahead of time; fork the next ones while idle.
+
+    A fork takes tens of milliseconds of wall time on a busy machine (two
+    forks, the namespaces); done between requests, a notebook never waits
+    for it.
+    """
+    pool: deque[tuple[int, int]] = deque()
+    spawned: list[int] = []
+    while True:
+        if len(pool) < POOL_SIZE and not requests.waiting():
+            with contextlib.suppress(OSError):
+                pool.append(prefork([fd for _, fd in pool]))
+                spawned.append(pool[-1][0])
+                continue
+        request = requests.next()
+        if request is None:
+            return spawned
         try:
-            pid = spawn(request)
+            pid, request_pipe = pool.popleft() if pool else prefork([])
             spawned.append(pid)
+            os.write(request_pipe, json.dumps(request).encode() + b"\n")
+            os.close(request_pipe)
             answer: dict[str, object] = {"pid": pid}
         except OSError as error:
             answer = {"error": f"could not fork a kernel: {error}"}
         print(json.dumps(answer), flush=True)
-    for pid in spawned:
-        _kill(pid)
-    os._exit(0)  # no slow interpreter teardown of the preloaded modules
 
 
 def _kill(pid: int) -> None:
@@ -88,22 +131,31 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def spawn(request: dict) -> int:
-    """Fork the intermediate, which forks the kernel; returns the kernel's pid."""
-    read_end, write_end = os.pipe()
+def prefork(others: list[int]) -> tuple[int, int]:
+    """Fork the intermediate, which forks a kernel that waits for its request.
+
+    Returns the kernel's pid and the pipe its request is to be written to.
+    ``others``, the request pipes of kernels still waiting, are closed in the
+    new processes: no kernel may write another one's request.
+    """
+    report_read, report_write = os.pipe()
+    request_read, request_write = os.pipe()
     intermediate = os.fork()
     if intermediate == 0:
-        os.close(read_end)
-        _intermediate(request, write_end)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
+        for fd in (report_read, request_write, *others):
+            os.close(fd)
+        _intermediate(request_read, report_write)
+    os.close(report_write)
+    os.close(request_read)
+    with os.fdopen(report_read, "rb") as pipe:
         data = pipe.read()
     if not data:
+        os.close(request_write)
         raise OSError("the kernel's intermediate process died")
-    return int(data)
+    return int(data), request_write
 
 
-def _intermediate(request: dict, pipe: int) -> None:
+def _intermediate(request_pipe: int, report_pipe: int) -> None:
     """Open the namespaces, fork the kernel, report its pid, then wait for it (never returns)."""
     from course.grading import sandbox
 
@@ -111,23 +163,24 @@ def _intermediate(request: dict, pipe: int) -> None:
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        namespaces = _unshare(request)
+        namespaces = _unshare()
         kernel = os.fork()
         if kernel == 0:
-            os.close(pipe)
-            _become_kernel(request, namespaces)
-        os.write(pipe, str(kernel).encode())
-        os.close(pipe)
+            os.close(report_pipe)
+            _become_kernel(request_pipe, namespaces)
+        os.close(request_pipe)
+        os.write(report_pipe, str(kernel).encode())
+        os.close(report_pipe)
         os.waitpid(kernel, 0)
     except BaseException:  # the intermediate must never return into the server loop
         code = 1
     os._exit(code)
 
 
-def _unshare(request: dict) -> list[str]:
+def _unshare() -> list[str]:
     from course.grading import sandbox
 
-    if not request.get("namespaces", True) or os.geteuid() != 0:
+    if os.geteuid() != 0:
         return []
     try:
         sandbox.unshare(sandbox.CLONE_NEWPID | sandbox.CLONE_NEWNET)
@@ -136,10 +189,16 @@ def _unshare(request: dict) -> list[str]:
     return ["pid-namespace", "net-namespace"]
 
 
-def _become_kernel(request: dict, namespaces: list[str]) -> None:
-    """Connect to the grader, confine this process, then run cells (never returns)."""
-    from course.grading import runner
+def _become_kernel(request_pipe: int, namespaces: list[str]) -> None:
+    """Wait for the request, connect to the grader, confine, then run cells (never returns)."""
+    from course.grading import runner, sandbox
 
+    sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    with os.fdopen(request_pipe, "rb") as pipe:
+        data = pipe.readline()
+    if not data.endswith(b"\n"):  # the server ended without needing this kernel
+        os._exit(0)
+    request = json.loads(data)
     run_dir = Path(request["run_dir"])
     try:
         sock = runner.wait_for_connection(request["socket"])

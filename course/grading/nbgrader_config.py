@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from nbgrader.api import Base
-from nbgrader.dbutil import ALEMBIC_DIR
-from sqlalchemy import create_engine
 from traitlets.config import Config
 
 from course.plan import Course
@@ -45,6 +40,12 @@ def ensure_gradebook(course: Course) -> Path:
     avoids both; a gradebook that was left half-made that way is stamped too.
     Call it before anything opens a Gradebook; it does nothing to a stamped one.
     """
+    from alembic.migration import MigrationContext  # imported here: alembic takes 0.2 s
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine
+
     path = gradebook_path(course)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}")
