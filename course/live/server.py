@@ -34,6 +34,9 @@ def server_argv(
         f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
         f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
         f"--BaseFileIdManager.db_path={data / 'file_id_manager.db'}",
+        # Voila's apps under /voila/render run through km.client(); the default client can
+        # strand a kernel reply during an Output-widget cell (issue 6, course.present).
+        "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
         *_as_argv(nbgrader_config(course)),
         "--ContentsManager.hide_globs="
         "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
