@@ -21,7 +21,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint  ## the whole suite: lint, unit, integration, notebooks
 	$(BIN)/pytest -n 2 --dist loadscope --ignore=tests/present
-	# Voila apps alone: under parallel load a render once stalled (see tests/present/conftest.py).
+	# Voila apps on their own: each test starts Voila servers and kernel pools.
 	$(BIN)/pytest tests/present
 	COURSE_LEARNER_DATA=$$(mktemp -d) $(BIN)/pytest --nbval-lax -n 2 --dist loadscope -p no:cacheprovider notebooks
 
