@@ -52,6 +52,7 @@ from traitlets.config import Config
 
 from course.grading.kernel import CellRunner, KernelStartError, RunnerDied
 
+REPLY_GRACE_SECONDS = 0.05
 _GRADEBOOK_USERS = (overwritecells, overwritekernelspec, saveautogrades, latesubmissions)
 
 
@@ -361,6 +362,12 @@ class Pipeline:
         instance nbgrader would use. Cells that could not run (the kernel
         died, the budget ran out) get an error output saying why, so
         ``determine_grade`` gives them zero.
+
+        All cells are sent at once: the runner runs them back to back, as a
+        kernel runs a queue of execute requests, instead of waiting for this
+        process (busy with other notebooks) between cells. A student's code
+        gains nothing by it: a cell can already watch or replace the cells run
+        after it (``pre_run_cell`` hooks), in a kernel as here.
         """
         client = Execute(config=self.config)
         NotebookClient.__init__(client, nb)
@@ -375,7 +382,10 @@ class Pipeline:
                 report.kernel_start_seconds = runner.start_seconds
                 report.confinement = runner.confinement
                 nb.metadata["language_info"] = dict(IPythonKernel.language_info)
-                for index, cell in enumerate(nb.cells):
+                cells = [(i, cell) for i, cell in enumerate(nb.cells) if _runs(client, cell)]
+                for _, cell in cells:
+                    runner.send({"code": cell.source, "cell_id": cell.get("id")})
+                for index, cell in cells:
                     await _run_cell(client, runner, cell, index)
                 index = len(nb.cells)
         except TimeoutError:
@@ -392,13 +402,15 @@ class Pipeline:
         return report
 
 
-async def _run_cell(client: Execute, runner: CellRunner, cell: NotebookNode, index: int) -> None:
-    """nbclient's ``async_execute_cell`` for one cell, with the runner in place of a kernel."""
+def _runs(client: Execute, cell: NotebookNode) -> bool:
+    """nbclient's rule: non-empty code cells run, unless tagged to be skipped."""
     if cell.cell_type != "code" or not cell.source.strip():
-        return
-    if client.skip_cells_with_tag in cell.metadata.get("tags", []):
-        return
-    runner.send({"code": cell.source, "cell_id": cell.get("id")})
+        return False
+    return client.skip_cells_with_tag not in cell.metadata.get("tags", [])
+
+
+async def _run_cell(client: Execute, runner: CellRunner, cell: NotebookNode, index: int) -> None:
+    """nbclient's ``async_execute_cell`` for one cell already sent, the runner as the kernel."""
     client.code_cells_executed += 1
     cell.outputs = []
     client.clear_before_next_output = False
@@ -423,10 +435,17 @@ async def _reply(
 
     On a timeout nbclient interrupts the kernel, takes ``error_on_timeout`` as
     the reply, and still waits ``iopub_timeout`` seconds for the interrupted
-    cell's outputs, failing if they never end.
+    cell's outputs, failing if they never end. The next cells are already
+    queued in the runner, so before interrupting, a reply that has just
+    arrived gets a moment to be read.
     """
     try:
         async with asyncio.timeout(timeout):
+            return await _collect(client, runner, cell, index)
+    except TimeoutError:
+        pass
+    try:  # a reply already sent must not be mistaken for a hang: the next cell would be hit
+        async with asyncio.timeout(REPLY_GRACE_SECONDS):
             return await _collect(client, runner, cell, index)
     except TimeoutError:
         pass
