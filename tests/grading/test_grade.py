@@ -151,10 +151,10 @@ IDENTITY_CORPUS = [
         None,
     ),
     (
-        "plots",
+        "displays",  # display data (a figure would need matplotlib's import: seconds under load)
         _wrong_squares(
-            "import matplotlib.pyplot as plt\nfrom IPython.display import display\n"
-            "def squares(xs):\n    plt.plot(xs)\n    display({'a': 1})\n    print('drawn')\n"
+            "from IPython.display import HTML, display\n"
+            "def squares(xs):\n    display(HTML('<b>x</b>'), {'a': 1})\n    print('shown')\n"
             "    return [x * x for x in xs]"
         ),
         None,
@@ -258,7 +258,7 @@ def test_scores_are_not_all_the_same(graded_both):
     for student in ("stderr", "fd_stderr", "asks_input", "hides_errors"):
         assert scores[(student, "ps1", "test_squares")] == 0.0, student
     assert scores[("swaps_stderr", "ps1", "test_squares")] == 2.0
-    assert scores[("plots", "ps1", "test_squares")] == 2.0
+    assert scores[("displays", "ps1", "test_squares")] == 2.0
 
 
 def test_autograded_notebooks_restore_the_hidden_tests(graded_both):
