@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -30,9 +29,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "live"))
+sys.path.insert(0, str(REPO / "tests"))
 
 from collab_client import CollabClient, wait_until  # noqa: E402
 from collab_server import CollabServer  # noqa: E402
+from samplecourse import copy_sample_course  # noqa: E402
 
 from course.live.groups import Group, form_groups  # noqa: E402
 from course.plan import load_course  # noqa: E402
@@ -139,16 +140,6 @@ class _Group:
         return all(sources.get(f"writer-{w}") == expected for w in range(len(self.clients)))
 
 
-def _course_copy(folder: Path) -> Path:
-    for name in ("course.yml", "notebooks", "exercises"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        else:
-            shutil.copy2(source, folder / name)
-    return folder
-
-
 async def _connect_all(server: CollabServer, groups: list[Group], per_group: int) -> list[_Group]:
     result = []
     for group in groups:
@@ -194,7 +185,7 @@ async def _measure(
 def run(groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0) -> CollabResult:
     """Run the benchmark on a fresh temporary course and one real server; always stops it."""
     with tempfile.TemporaryDirectory(prefix="collab-bench-") as tmp:
-        course = load_course(_course_copy(Path(tmp)))
+        course = load_course(copy_sample_course(Path(tmp) / "course"))
         members = [f"learner-{i:04d}" for i in range(groups * clients)]
         formed = form_groups(course, "m1", "bench", members, count=groups)
         server = CollabServer(course, save_delay=1.0)

@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from samplecourse import copy_sample_course
 
-REPO = Path(__file__).resolve().parent.parent
 BROKEN = "raise RuntimeError('not done yet')"
 SLOW = "import time\ntime.sleep(0.5)\n"
 KINDS = ("correct", "correct", "partial", "wrong", "erroring", "slow")
@@ -36,10 +36,7 @@ def sample_course(target: Path, assignment: str) -> Path:
     from course.build.release import release
     from course.plan import load_course
 
-    target.mkdir(parents=True)
-    shutil.copy(REPO / "course.yml", target / "course.yml")
-    for folder in ("exercises", "notebooks"):
-        shutil.copytree(REPO / folder, target / folder)
+    copy_sample_course(target)
     release(load_course(target), assignment)
     return target
 

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from samplecourse import copy_sample_course
 
-REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "plan" / "files" / "mini"
 
 
@@ -22,14 +22,4 @@ def mini_course(tmp_path: Path) -> Path:
 @pytest.fixture
 def sample_course(tmp_path: Path) -> Path:
     """A copy of the repository's sample course, so tests never write into the checkout."""
-    target = tmp_path / "sample"
-    target.mkdir()
-    for name in ("course.yml", "notebooks", "exercises"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(
-                source, target / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
-            )
-        else:
-            shutil.copy2(source, target / name)
-    return target
+    return copy_sample_course(tmp_path / "sample")

@@ -201,7 +201,7 @@ def _become_kernel(request_pipe: int, namespaces: list[str]) -> None:
     request = json.loads(data)
     run_dir = Path(request["run_dir"])
     try:
-        sock = runner.wait_for_connection(request["socket"])
+        sock = runner.connect(request["socket"])
         applied = _confine(request) + namespaces
     except BaseException:
         (run_dir / "failed.txt").write_text(traceback.format_exc())

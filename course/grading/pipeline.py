@@ -53,6 +53,11 @@ from traitlets.config import Config
 from course.grading.kernel import CellRunner, KernelStartError, RunnerDied
 
 REPLY_GRACE_SECONDS = 0.05
+# nbclient's ``metadata.execution`` keys, from the runner's start and end of a cell
+_TIMING = {
+    "started": ("iopub.status.busy", "iopub.execute_input"),
+    "finished": ("iopub.status.idle", "shell.execute_reply"),
+}
 _GRADEBOOK_USERS = (overwritecells, overwritekernelspec, saveautogrades, latesubmissions)
 
 
@@ -417,12 +422,8 @@ async def _run_cell(client: Execute, runner: CellRunner, cell: NotebookNode, ind
     reply = await _reply(client, runner, cell, index, client._get_timeout(cell))
     cell["execution_count"] = reply.get("execution_count", cell.get("execution_count"))
     if client.record_timing:
-        times = {
-            "started": ("iopub.status.busy", "iopub.execute_input"),
-            "finished": ("iopub.status.idle", "shell.execute_reply"),
-        }
         cell.metadata["execution"] = {
-            key: reply[field] for field, keys in times.items() if reply.get(field) for key in keys
+            key: reply[field] for field, keys in _TIMING.items() if reply.get(field) for key in keys
         }
     client.on_cell_executed(cell=cell, cell_index=index, execute_reply={"content": reply})
     client.nb["cells"][index] = cell
@@ -439,25 +440,28 @@ async def _reply(
     queued in the runner, so before interrupting, a reply that has just
     arrived gets a moment to be read.
     """
-    try:
-        async with asyncio.timeout(timeout):
-            return await _collect(client, runner, cell, index)
-    except TimeoutError:
-        pass
-    try:  # a reply already sent must not be mistaken for a hang: the next cell would be hit
-        async with asyncio.timeout(REPLY_GRACE_SECONDS):
-            return await _collect(client, runner, cell, index)
-    except TimeoutError:
-        pass
+    reply = await _collect_within(timeout, client, runner, cell, index)
+    if reply is None:  # a reply already sent is no hang: interrupting would hit the next cell
+        reply = await _collect_within(REPLY_GRACE_SECONDS, client, runner, cell, index)
+    if reply is not None:
+        return reply
     runner.interrupt()
-    try:
-        async with asyncio.timeout(client.iopub_timeout):
-            await _collect(client, runner, cell, index)
-    except TimeoutError:
+    if await _collect_within(client.iopub_timeout, client, runner, cell, index) is None:
         raise CellTimeoutError.error_from_timeout_and_cell(
             "Timeout waiting for IOPub output", client.iopub_timeout, cell
-        ) from None
+        )
     return {**client.error_on_timeout, "status": "error"}
+
+
+async def _collect_within(
+    seconds: float | None, client: Execute, runner: CellRunner, cell: NotebookNode, index: int
+) -> dict | None:
+    """The cell's reply if it comes within ``seconds`` (None: no limit), else None."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await _collect(client, runner, cell, index)
+    except TimeoutError:
+        return None
 
 
 async def _collect(client: Execute, runner: CellRunner, cell: NotebookNode, index: int) -> dict:
@@ -466,7 +470,7 @@ async def _collect(client: Execute, runner: CellRunner, cell: NotebookNode, inde
         if "reply" in frame:
             return frame["reply"]
         frame["header"] = {"msg_type": frame["msg_type"]}
-        frame["parent_header"] = {}  # one cell at a time: every message belongs to it
+        frame["parent_header"] = {}  # cells run one after another: it belongs to this one
         client.process_message(frame, cell, index)
 
 

@@ -29,7 +29,6 @@ import io
 import os
 import socket
 import sys
-import time
 from datetime import UTC, datetime
 from types import MethodType, SimpleNamespace
 from typing import Any
@@ -266,15 +265,8 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def wait_for_connection(path: str, limit: float = 10.0) -> socket.socket:
-    """Connect to the grader's socket (it listens before asking for the fork)."""
+def connect(path: str) -> socket.socket:
+    """Connect to the grader's socket (it listens before asking for the fork, so it is there)."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    deadline = time.monotonic() + limit
-    while True:
-        try:
-            sock.connect(path)
-            return sock
-        except (FileNotFoundError, ConnectionRefusedError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.001)
+    sock.connect(path)
+    return sock

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from liveserver import LiveServer
+from samplecourse import copy_sample_course
 
-REPO = Path(__file__).resolve().parents[2]
 Join = Callable[..., httpx.Client]
-
-
-def copy_sample_course(target: Path) -> Path:
-    """The repository's sample course (plan, notebooks, polls), without generated data."""
-    target.mkdir(parents=True)
-    for name in ("course.yml", "notebooks", "exercises"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(".ipynb_*"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from collab_client import CollabClient, wait_until
 from collab_server import CollabServer
+from samplecourse import copy_sample_course
 
 from course.live.groups import Group, form_groups
 from course.plan import Course, load_course
@@ -30,21 +30,13 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-REPO = Path(__file__).resolve().parents[2]
 MEMBERS = [f"learner-{i}" for i in range(6)]
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     """One copy of the sample course for the module: each test forms its own session."""
-    root = tmp_path_factory.mktemp("collab")
-    for name in ("course.yml", "notebooks", "exercises"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
-    return load_course(root)
+    return load_course(copy_sample_course(tmp_path_factory.mktemp("collab") / "course"))
 
 
 @pytest.fixture(scope="module")
