@@ -44,9 +44,10 @@ import websockets
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "live"))
+sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import copy_sample_course  # noqa: E402
 from liveserver import LiveServer  # noqa: E402
+from samplecourse import copy_sample_course  # noqa: E402
 
 TARGET_P95_MS = 200.0
 TARGET_MB = 500.0
