@@ -10,9 +10,11 @@ line on stdin (``{"run_dir", "socket", "cwd", "env", "read", "write",
 "limits", "cgroup"}``) and answers ``{"pid": ...}`` or ``{"error": ...}``.
 The fork becomes a cell runner (``course.grading.runner``) on a shell built
 here, once, before the first fork.
-Each kernel is forked through a short-lived intermediate that opens a new PID
-and network namespace (root only), so the kernel is PID 1 of its namespace and
-killing it kills everything the student started. The server itself must stay
+When root, the server leaves the network at start (a network namespace of its
+own, with no interface up, shared by every kernel: making one per kernel cost
+more CPU than running a notebook's cells), and each kernel is forked into a
+new PID namespace, so the kernel is PID 1 of its namespace and killing it
+kills everything the student started. The server itself must stay
 single-threaded: forking a process with threads is undefined behaviour.
 """
 
@@ -69,7 +71,8 @@ def main() -> None:
     preload(sys.argv[1:])
     runner.warm_up(SHELL)
     gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # intermediates are reaped by the kernel
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the kernel (the OS's)
+    _leave_network()
     print(json.dumps({"ready": os.getpid(), "root": os.geteuid() == 0}), flush=True)
     spawned = _serve(_Requests(sys.stdin.fileno()))
     for pid in spawned:
@@ -100,9 +103,9 @@ class _Requests:
 def _serve(requests: _Requests) -> list[int]:
     """Answer each request with a kernel forked ahead of time; fork the next ones while idle.
 
-    A fork takes tens of milliseconds of wall time on a busy machine (two
-    forks, the namespaces); done between requests, a notebook never waits
-    for it.
+    A fork takes milliseconds to tens of milliseconds of wall time on a busy
+    machine (the page tables of a large process); done between requests, a
+    notebook never waits for it.
     """
     pool: deque[tuple[int, int]] = deque()
     spawned: list[int] = []
@@ -132,61 +135,57 @@ def _kill(pid: int) -> None:
 
 
 def prefork(others: list[int]) -> tuple[int, int]:
-    """Fork the intermediate, which forks a kernel that waits for its request.
+    """Fork a kernel that waits for its request; its pid and the pipe to write the request to.
 
-    Returns the kernel's pid and the pipe its request is to be written to.
     ``others``, the request pipes of kernels still waiting, are closed in the
-    new processes: no kernel may write another one's request.
+    new kernel: no kernel may write another one's request.
     """
-    report_read, report_write = os.pipe()
     request_read, request_write = os.pipe()
-    intermediate = os.fork()
-    if intermediate == 0:
-        for fd in (report_read, request_write, *others):
+    pid_namespace = _next_fork_in_new_pid_namespace()
+    kernel = os.fork()
+    if kernel == 0:
+        for fd in (request_write, *others):
             os.close(fd)
-        _intermediate(request_read, report_write)
-    os.close(report_write)
+        namespaces = NAMESPACES + (["pid-namespace"] if pid_namespace else [])
+        _become_kernel(request_read, namespaces)
     os.close(request_read)
-    with os.fdopen(report_read, "rb") as pipe:
-        data = pipe.read()
-    if not data:
-        os.close(request_write)
-        raise OSError("the kernel's intermediate process died")
-    return int(data), request_write
+    return kernel, request_write
 
 
-def _intermediate(request_pipe: int, report_pipe: int) -> None:
-    """Open the namespaces, fork the kernel, report its pid, then wait for it (never returns)."""
+NAMESPACES: list[str] = []  # those every kernel shares with the server (see ``_leave_network``)
+_OWN_PID_NAMESPACE: int | None = None
+
+
+def _leave_network() -> None:
+    """Root only: a network namespace for the server and all its kernels, once."""
     from course.grading import sandbox
 
-    code = 0
-    try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        namespaces = _unshare()
-        kernel = os.fork()
-        if kernel == 0:
-            os.close(report_pipe)
-            _become_kernel(request_pipe, namespaces)
-        os.close(request_pipe)
-        os.write(report_pipe, str(kernel).encode())
-        os.close(report_pipe)
-        os.waitpid(kernel, 0)
-    except BaseException:  # the intermediate must never return into the server loop
-        code = 1
-    os._exit(code)
-
-
-def _unshare() -> list[str]:
-    from course.grading import sandbox
-
+    global _OWN_PID_NAMESPACE
     if os.geteuid() != 0:
-        return []
+        return
+    with contextlib.suppress(OSError):
+        sandbox.unshare(sandbox.CLONE_NEWNET)
+        NAMESPACES.append("net-namespace")
+    with contextlib.suppress(OSError):
+        _OWN_PID_NAMESPACE = os.open("/proc/self/ns/pid", os.O_RDONLY)
+
+
+def _next_fork_in_new_pid_namespace() -> bool:
+    """Make the next child PID 1 of a new PID namespace; False if the host does not allow it.
+
+    ``unshare(CLONE_NEWPID)`` works once per namespace the children go to, so
+    the server first points its children back at its own namespace (``setns``).
+    """
+    from course.grading import sandbox
+
+    if _OWN_PID_NAMESPACE is None:
+        return False
+    sandbox.setns(_OWN_PID_NAMESPACE, sandbox.CLONE_NEWPID)
     try:
-        sandbox.unshare(sandbox.CLONE_NEWPID | sandbox.CLONE_NEWNET)
+        sandbox.unshare(sandbox.CLONE_NEWPID)
     except OSError:
-        return []
-    return ["pid-namespace", "net-namespace"]
+        return False
+    return True
 
 
 def _become_kernel(request_pipe: int, namespaces: list[str]) -> None:

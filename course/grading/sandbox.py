@@ -8,9 +8,10 @@ permissions protect nothing):
   notebooks (hidden tests), the release and other students' work are simply
   not reachable, whatever the uid. From ABI 4 it also forbids TCP bind and
   connect, from ABI 6 signalling processes outside the sandbox.
-* **Namespaces** (root only): a new network namespace (no network at all) and
-  a new PID namespace whose init is the kernel, so killing the kernel kills
-  every process the student started, even ones that called ``setsid``.
+* **Namespaces** (root only): a network namespace without network, shared by
+  the kernels of one run, and a new PID namespace per kernel whose init is the
+  kernel, so killing the kernel kills every process the student started, even
+  ones that called ``setsid``.
 * **rlimits**: address space (memory bombs raise ``MemoryError``), CPU time,
   file size, open files; **a pids cgroup** (when writable) or ``RLIMIT_NPROC``
   (unprivileged uid) caps the process count, so a fork bomb stays small.
@@ -101,6 +102,11 @@ def _check(result: int, what: str) -> int:
 def unshare(flags: int) -> None:
     """``unshare(2)``: Python 3.11 has no ``os.unshare``."""
     _check(_libc.unshare(flags), "unshare")
+
+
+def setns(fd: int, flags: int) -> None:
+    """``setns(2)``: Python 3.11 has no ``os.setns``."""
+    _check(_libc.setns(fd, flags), "setns")
 
 
 def landlock_abi() -> int:
