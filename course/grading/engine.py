@@ -41,12 +41,7 @@ from traitlets.config import Config
 
 from course.grading import sandbox
 from course.grading.kernel import CellRunner, ForkServer
-from course.grading.pipeline import (
-    Pipeline,
-    fast_metadata_validation,
-    notebook_ids,
-    shared_gradebook,
-)
+from course.grading.pipeline import Pipeline, notebook_ids, shared_gradebook
 from course.grading.preload import assignment_imports
 from course.grading.report import (
     GradeReport,
@@ -55,6 +50,7 @@ from course.grading.report import (
     Progress,
     SubmissionResult,
 )
+from course.grading.schemas import fast_validation
 
 
 def grade_config(
@@ -87,7 +83,7 @@ def grade_config(
                 progress.start(len(todo))
             with server, _quiet_nbgrader():
                 run.attach(server, Path(scratch))
-                with fast_metadata_validation():
+                with fast_validation():
                     results = asyncio.run(run.all(todo, progress))
             run.close()
     finally:

@@ -20,14 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import fastjsonschema
-import jsonschema
 import nbformat
 import sqlalchemy
 from ipykernel.ipkernel import IPythonKernel
@@ -40,7 +37,6 @@ from nbgrader import api
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters.autograde import Autograde
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.nbgraderformat import common as nbgraderformat_common
 from nbgrader.preprocessors import (
     Execute,
     latesubmissions,
@@ -185,57 +181,6 @@ class BorrowedGradebook(Gradebook):
                 if type(cell) is kind and cell.name == name:
                     return row
         raise MissingEntry()
-
-
-class _CachedJsonschema:
-    """``jsonschema.validate`` with the validator built once per schema, and a fast path.
-
-    nbgrader's ``CheckCellMetadata`` calls ``jsonschema.validate`` for every
-    cell, which re-checks the schema and rebuilds a validator each time (about
-    7 ms a cell). Here valid metadata is recognised by a fastjsonschema
-    compilation of the same schema; anything it rejects goes through the same
-    jsonschema validator class and ``best_match``, so the error raised is
-    jsonschema's own.
-    """
-
-    def __init__(self) -> None:
-        self._by_id: dict[int, tuple[dict, Any, Any]] = {}
-        self._by_text: dict[str, tuple[Any, Any]] = {}
-
-    def validate(self, instance: Any, schema: dict) -> None:
-        fast, full = self._compiled(schema)
-        try:
-            fast(instance)
-            return
-        except fastjsonschema.JsonSchemaException:
-            pass
-        error = jsonschema.exceptions.best_match(full.iter_errors(instance))
-        if error is not None:
-            raise error
-
-    def _compiled(self, schema: dict) -> tuple[Any, Any]:
-        known = self._by_id.get(id(schema))
-        if known is not None and known[0] is schema:
-            return known[1], known[2]
-        key = json.dumps(schema, sort_keys=True)
-        if key not in self._by_text:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            self._by_text[key] = (fastjsonschema.compile(schema), cls(schema))
-        fast, full = self._by_text[key]
-        self._by_id[id(schema)] = (schema, fast, full)
-        return fast, full
-
-
-@contextlib.contextmanager
-def fast_metadata_validation() -> Iterator[None]:
-    """Point nbgrader's metadata validator at ``_CachedJsonschema`` for the duration."""
-    saved = nbgraderformat_common.jsonschema
-    nbgraderformat_common.jsonschema = _CachedJsonschema()  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        nbgraderformat_common.jsonschema = saved
 
 
 @contextlib.contextmanager
