@@ -127,7 +127,7 @@ class _Run:
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
         # The source rows (assignment, notebooks, cells) do not change while a run
         # grades; kept loaded after each commit, every submission does not reload them.
-        self.gradebook.db.expire_on_commit = False
+        self.gradebook.db().expire_on_commit = False  # db is a scoped_session: set it on the Session
         self.pipeline = Pipeline(config)
         self.log_dir = (
             Path(self.coursedir.root) / _data_dir(self.coursedir) / "grading" / assignment
