@@ -127,7 +127,8 @@ class _Run:
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
         # The source rows (assignment, notebooks, cells) do not change while a run
         # grades; kept loaded after each commit, every submission does not reload them.
-        self.gradebook.db().expire_on_commit = False  # db is a scoped_session: set it on the Session
+        # (db is a scoped_session: the setting must go to its Session.)
+        self.gradebook.db().expire_on_commit = False
         self.pipeline = Pipeline(config)
         self.log_dir = (
             Path(self.coursedir.root) / _data_dir(self.coursedir) / "grading" / assignment
@@ -339,7 +340,9 @@ class _Run:
     def _save_grades(
         self, gradebook: Gradebook, student: str, executed: dict, result: SubmissionResult
     ) -> dict[str, str]:
-        gradebook.update_or_create_student(student)
+        # Held until the save ends: the session keeps rows weakly, and add_submission
+        # looks the student up again (by key: from the session while it is alive).
+        student_row = gradebook.update_or_create_student(student)
         timestamp = self.coursedir.get_existing_timestamp(str(self.submitted(student)))
         extra = {"timestamp": timestamp} if timestamp else {}
         submission = gradebook.update_or_create_submission(self.assignment, student, **extra)
@@ -352,6 +355,7 @@ class _Run:
             else:
                 _zero(gradebook.find_submission_notebook(notebook, self.assignment, student))
         gradebook.db.flush()
+        del student_row
         result.score = float(submission.score)
         result.max_score = float(submission.max_score)
         return outputs

@@ -84,15 +84,18 @@ class BorrowedGradebook(Gradebook):
     The source's cells do not change while a run grades, yet ``OverwriteCells``
     looks every cell up again for every submission (a five-table join each, and a
     reload after each commit). ``find_source_cell`` and ``find_graded_cell`` answer
-    from copies of the rows made on first use, kept for the whole run.
+    from copies of the rows made on first use, kept for the whole run; so do
+    ``find_assignment`` (the row object itself) and ``find_student`` (by key).
     """
 
     def __init__(self, gradebook: Gradebook) -> None:  # no super(): the engine already exists
         self.__dict__.update(gradebook.__dict__)
         self.db = _DeferredCommit(gradebook.db)
-        if not hasattr(gradebook, "_kit_source_rows"):
-            gradebook._kit_source_rows = {}  # type: ignore[attr-defined]
-        self._source_rows: dict[tuple, _SourceRow | None] = gradebook._kit_source_rows  # type: ignore[attr-defined]
+        # kept on the run's gradebook: each borrowing (one per step) shares them
+        self._source_rows: dict[tuple, _SourceRow | None] = gradebook.__dict__.setdefault(
+            "_kit_source_rows", {}
+        )
+        self._run_rows: dict[tuple, Any] = gradebook.__dict__.setdefault("_kit_run_rows", {})
 
     def close(self) -> None:
         pass
@@ -118,6 +121,22 @@ class BorrowedGradebook(Gradebook):
     def find_notebook(self, name: str, assignment: str) -> Any:  # type: ignore[override]
         """The source notebook row (``OverwriteKernelspec`` reads its kernelspec)."""
         return self._source_row(Gradebook.find_notebook, name, assignment)
+
+    def find_assignment(self, name: str) -> Any:  # type: ignore[override]
+        """The assignment's row object, found once a run (every new submission asks for it)."""
+        found = self._run_rows.get(("assignment", name))
+        if found is None:
+            found = self._run_rows[("assignment", name)] = Gradebook.find_assignment(self, name)
+        return found
+
+    def find_student(self, student_id: str) -> Any:  # type: ignore[override]
+        """By primary key, so the student just flushed comes from the session, not a query."""
+        if self.db.autoflush:
+            self.db.flush()  # as the query would
+        student = self.db.get(api.Student, student_id)
+        if student is None:
+            raise MissingEntry(f"No such student: {student_id}")
+        return student
 
     def find_submission(self, assignment: str, student: str) -> Any:  # type: ignore[override]
         """The submission being saved, found once (late penalties ask for every notebook)."""
