@@ -40,8 +40,9 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from course.grading import sandbox
+from course.grading.gradebook import shared_gradebook
 from course.grading.kernel import CellRunner, ForkServer
-from course.grading.pipeline import Pipeline, notebook_ids, shared_gradebook
+from course.grading.pipeline import Pipeline, notebook_ids
 from course.grading.preload import assignment_imports
 from course.grading.report import (
     GradeReport,

@@ -10,42 +10,31 @@ forked cell runner instead of a kernel (``runner``); the ``Execute`` instance
 is still nbgrader's, and supplies the timeout, the output assembly (nbclient's
 ``process_message``) and the error rule (``on_cell_executed``).
 
-nbgrader's preprocessors open a new ``Gradebook`` for every notebook (an
-engine, a schema check, a course check: tens of milliseconds each). While they
-run, ``shared_gradebook`` points them at the one gradebook of the run, whose
-commits are deferred, so one submission is written in one transaction.
+nbgrader's preprocessors open a new ``Gradebook`` for every notebook; here
+they borrow the run's one gradebook (``gradebook.shared_gradebook``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import nbformat
-import sqlalchemy
 from ipykernel.ipkernel import IPythonKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader import api
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.converters.autograde import Autograde
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import (
-    Execute,
-    latesubmissions,
-    overwritecells,
-    overwritekernelspec,
-    saveautogrades,
-)
+from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
+from course.grading.gradebook import shared_gradebook
 from course.grading.kernel import CellRunner, KernelStartError, RunnerDied
 
 REPLY_GRACE_SECONDS = 0.05
@@ -54,168 +43,6 @@ _TIMING = {
     "started": ("iopub.status.busy", "iopub.execute_input"),
     "finished": ("iopub.status.idle", "shell.execute_reply"),
 }
-_GRADEBOOK_USERS = (overwritecells, overwritekernelspec, saveautogrades, latesubmissions)
-
-
-class _DeferredCommit:
-    """A session whose ``commit`` waits: the caller commits once, at the end."""
-
-    def __init__(self, session: Any) -> None:
-        self._session = session
-
-    def commit(self) -> None:
-        """Nothing yet: autoflush keeps queries right, and the caller flushes and commits once."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)
-
-
-class _SourceRow:
-    """A read-only copy of a source, grade or task cell row (its columns, as attributes)."""
-
-    def __init__(self, row: Any) -> None:
-        for column in sqlalchemy.inspect(row).mapper.column_attrs:
-            setattr(self, column.key, getattr(row, column.key))
-
-
-class BorrowedGradebook(Gradebook):
-    """The run's gradebook lent to a preprocessor: closing it is a no-op, commits are deferred.
-
-    The source's cells do not change while a run grades, yet ``OverwriteCells``
-    looks every cell up again for every submission (a five-table join each, and a
-    reload after each commit). ``find_source_cell`` and ``find_graded_cell`` answer
-    from copies of the rows made on first use, kept for the whole run; so do
-    ``find_assignment`` (the row object itself) and ``find_student`` (by key).
-    """
-
-    def __init__(self, gradebook: Gradebook) -> None:  # no super(): the engine already exists
-        self.__dict__.update(gradebook.__dict__)
-        self.db = _DeferredCommit(gradebook.db)
-        # kept on the run's gradebook: each borrowing (one per step) shares them
-        self._source_rows: dict[tuple, _SourceRow | None] = gradebook.__dict__.setdefault(
-            "_kit_source_rows", {}
-        )
-        self._run_rows: dict[tuple, Any] = gradebook.__dict__.setdefault("_kit_run_rows", {})
-
-    def close(self) -> None:
-        pass
-
-    def _source_row(self, finder: Any, *key: str) -> Any:
-        cache_key = (finder.__name__, *key)
-        if cache_key not in self._source_rows:
-            try:
-                self._source_rows[cache_key] = _SourceRow(finder(self, *key))
-            except MissingEntry:
-                self._source_rows[cache_key] = None
-        row = self._source_rows[cache_key]
-        if row is None:
-            raise MissingEntry()
-        return row
-
-    def find_source_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
-        return self._source_row(Gradebook.find_source_cell, name, notebook, assignment)
-
-    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
-        return self._source_row(Gradebook.find_graded_cell, name, notebook, assignment)
-
-    def find_notebook(self, name: str, assignment: str) -> Any:  # type: ignore[override]
-        """The source notebook row (``OverwriteKernelspec`` reads its kernelspec)."""
-        return self._source_row(Gradebook.find_notebook, name, assignment)
-
-    def find_assignment(self, name: str) -> Any:  # type: ignore[override]
-        """The assignment's row object, found once a run (every new submission asks for it)."""
-        found = self._run_rows.get(("assignment", name))
-        if found is None:
-            found = self._run_rows[("assignment", name)] = Gradebook.find_assignment(self, name)
-        return found
-
-    def find_student(self, student_id: str) -> Any:  # type: ignore[override]
-        """By primary key, so the student just flushed comes from the session, not a query."""
-        if self.db.autoflush:
-            self.db.flush()  # as the query would
-        student = self.db.get(api.Student, student_id)
-        if student is None:
-            raise MissingEntry(f"No such student: {student_id}")
-        return student
-
-    def find_submission(self, assignment: str, student: str) -> Any:  # type: ignore[override]
-        """The submission being saved, found once (late penalties ask for every notebook)."""
-        return self._found(Gradebook.find_submission, assignment, student)
-
-    def find_submission_notebook(self, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
-        return self._found(Gradebook.find_submission_notebook, notebook, assignment, student)
-
-    def _found(self, finder: Any, *key: str) -> Any:
-        """``finder``'s answer, kept for this submission's save once it exists (misses are not)."""
-        found = self.__dict__.setdefault("_found_rows", {})
-        cache_key = (finder.__name__, *key)
-        if cache_key not in found:
-            found[cache_key] = finder(self, *key)
-        return found[cache_key]
-
-    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
-        """``SaveAutoGrades``' lookup, from one query for the whole submitted notebook."""
-        return self._submitted_row(
-            api.Grade, (api.GradeCell, api.TaskCell), grade_cell, notebook, assignment, student
-        )
-
-    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
-        return self._submitted_row(
-            api.Comment,
-            (api.SolutionCell, api.TaskCell),
-            solution_cell,
-            notebook,
-            assignment,
-            student,
-        )
-
-    def _submitted_row(
-        self, model: Any, kinds: tuple, name: str, notebook: str, assignment: str, student: str
-    ) -> Any:
-        """nbgrader's rule: the row of the first cell kind having that name, else missing."""
-        key = (model, notebook, assignment, student)
-        rows = self.__dict__.setdefault("_submitted_rows", {})
-        if key not in rows:
-            found = (
-                self.db.query(model, api.BaseCell)
-                .join(api.BaseCell, api.BaseCell.id == model.cell_id)
-                .join(api.SubmittedNotebook, api.SubmittedNotebook.id == model.notebook_id)
-                .join(api.Notebook, api.Notebook.id == api.SubmittedNotebook.notebook_id)
-                .join(
-                    api.SubmittedAssignment,
-                    api.SubmittedAssignment.id == api.SubmittedNotebook.assignment_id,
-                )
-                .join(api.Assignment, api.Assignment.id == api.SubmittedAssignment.assignment_id)
-                .join(api.Student, api.Student.id == api.SubmittedAssignment.student_id)
-                .filter(
-                    api.Notebook.name == notebook,
-                    api.Assignment.name == assignment,
-                    api.Student.id == student,
-                )
-                .all()
-            )
-            rows[key] = [(row, cell) for row, cell in found]
-        for kind in kinds:
-            for row, cell in rows[key]:
-                if type(cell) is kind and cell.name == name:
-                    return row
-        raise MissingEntry()
-
-
-@contextlib.contextmanager
-def shared_gradebook(gradebook: Gradebook) -> Iterator[BorrowedGradebook]:
-    """Make nbgrader's preprocessors use ``gradebook`` instead of opening their own."""
-    borrowed = (
-        gradebook if isinstance(gradebook, BorrowedGradebook) else BorrowedGradebook(gradebook)
-    )
-    saved = [module.Gradebook for module in _GRADEBOOK_USERS]
-    for module in _GRADEBOOK_USERS:
-        module.Gradebook = lambda *args, **kwargs: borrowed  # type: ignore[assignment]
-    try:
-        yield borrowed
-    finally:
-        for module, original in zip(_GRADEBOOK_USERS, saved, strict=True):
-            module.Gradebook = original  # type: ignore[assignment]
 
 
 def _exporter(config: Config, preprocessors: list[type]) -> NotebookExporter:
