@@ -52,32 +52,42 @@ __all__ = [
 ]
 
 
-def _defer_rfc3987_syntax() -> None:
-    """Build ``rfc3987_syntax``'s Lark grammar only if an ``iri`` format is ever checked.
+# Modules imported along with nbformat and nbgrader for functions grading never
+# calls, each costly to import: a stub with the same functions stands in, and
+# loads the real module the first time one of them is called.
+_DEFERRED = {
+    # jsonschema imports it to register its ``iri`` format checker, and the import
+    # compiles a Lark grammar (0.5 s quiet, seconds on a loaded machine); neither
+    # nbformat (Draft 4, no format checker) nor nbgrader checks formats.
+    "rfc3987_syntax": ("is_valid_syntax",),
+    # nbgrader.utils imports it to unzip collected archives; it imports setuptools
+    # and pkg_resources (0.25 s before the first notebook can be graded).
+    "setuptools.archive_util": ("unpack_archive", "unpack_tarfile", "unpack_zipfile"),
+}
 
-    ``import jsonschema`` (through nbformat and nbgrader) imports it to register
-    the ``iri`` format checker, and that import compiles a grammar: 0.5 s quiet,
-    several seconds on a loaded machine, paid by every ``course grade``. Neither
-    nbformat (Draft 4, no format checker) nor nbgrader checks formats; a stub with
-    the same function loads the real module on first call, so behaviour is unchanged.
-    """
-    if "rfc3987_syntax" in sys.modules or "jsonschema" in sys.modules:
+
+def _defer(name: str, functions: tuple[str, ...]) -> None:
+    """Put a stub of module ``name`` in ``sys.modules`` whose ``functions`` load the real one."""
+    top = name.partition(".")[0]
+    if name in sys.modules or top in sys.modules or importlib.util.find_spec(top) is None:
         return
-    if importlib.util.find_spec("rfc3987_syntax") is None:
-        return
-    stub = types.ModuleType("rfc3987_syntax")
+    stub = types.ModuleType(name)
 
-    def is_valid_syntax(*args: Any, **kwargs: Any) -> Any:
-        if sys.modules.get("rfc3987_syntax") is stub:
-            del sys.modules["rfc3987_syntax"]
-        real = importlib.import_module("rfc3987_syntax")
-        return real.is_valid_syntax(*args, **kwargs)
+    def loader(function: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+            return getattr(importlib.import_module(name), function)(*args, **kwargs)
 
-    stub.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
-    sys.modules["rfc3987_syntax"] = stub
+        return call
+
+    for function in functions:
+        setattr(stub, function, loader(function))
+    sys.modules[name] = stub
 
 
-_defer_rfc3987_syntax()
+for _name, _functions in _DEFERRED.items():
+    _defer(_name, _functions)
 
 
 def __getattr__(name: str) -> Any:
