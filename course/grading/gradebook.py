@@ -112,8 +112,25 @@ class BorrowedGradebook(Gradebook):
         return student
 
     def find_submission(self, assignment: str, student: str) -> Any:  # type: ignore[override]
-        """The submission being saved, found once (late penalties ask for every notebook)."""
+        """The submission being saved, found once (late penalties ask for every notebook).
+
+        Whether it exists at all is answered from the run's list of students who
+        have one, loaded in one query: nbgrader asks before creating each one.
+        """
+        if student not in self._submitters(assignment):
+            raise MissingEntry(f"No such submission: {assignment} for {student}")
         return self._found(Gradebook.find_submission, assignment, student)
+
+    def _submitters(self, assignment: str) -> set[str]:
+        key = ("submitters", assignment)
+        if key not in self._run_rows:
+            rows = (
+                self.db.query(api.SubmittedAssignment.student_id)
+                .join(api.Assignment, api.Assignment.id == api.SubmittedAssignment.assignment_id)
+                .filter(api.Assignment.name == assignment)
+            )
+            self._run_rows[key] = {student for (student,) in rows}
+        return self._run_rows[key]
 
     def add_submission(self, assignment: str, student: str, **kwargs: Any) -> Any:  # type: ignore[override]
         """nbgrader's ``add_submission``, its grade and comment rows written as two inserts.
@@ -151,6 +168,7 @@ class BorrowedGradebook(Gradebook):
             raise InvalidEntry(*error.args) from None
         found = self.__dict__.setdefault("_found_rows", {})  # late penalties look it up
         found[("find_submission", assignment, student)] = submission
+        self._submitters(assignment).add(student)
         return submission
 
     def find_submission_notebook(self, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
