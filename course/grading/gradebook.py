@@ -103,13 +103,29 @@ class BorrowedGradebook(Gradebook):
         return found
 
     def find_student(self, student_id: str) -> Any:  # type: ignore[override]
-        """By primary key, so the student just flushed comes from the session, not a query."""
+        """By primary key, so the student just flushed comes from the session, not a query.
+
+        A student not in the gradebook yet (most, on a first run) is known
+        absent from the run's list of students, loaded in one query.
+        """
         if self.db.autoflush:
             self.db.flush()  # as the query would
-        student = self.db.get(api.Student, student_id)
+        student = None
+        if student_id in self._students():
+            student = self.db.get(api.Student, student_id)
         if student is None:
             raise MissingEntry(f"No such student: {student_id}")
         return student
+
+    def add_student(self, student_id: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        student = Gradebook.add_student(self, student_id, **kwargs)
+        self._students().add(student_id)
+        return student
+
+    def _students(self) -> set[str]:
+        if "students" not in self._run_rows:
+            self._run_rows["students"] = {student for (student,) in self.db.query(api.Student.id)}
+        return self._run_rows["students"]
 
     def find_submission(self, assignment: str, student: str) -> Any:  # type: ignore[override]
         """The submission being saved, found once (late penalties ask for every notebook).
