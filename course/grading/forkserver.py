@@ -68,6 +68,7 @@ def main() -> None:
     global SHELL
     _kernel_environment()
     SHELL = runner.build_shell()  # before pyplot: its inline backend hooks into the shell
+    runner.share_traceback_colours()
     preload(sys.argv[1:])
     runner.warm_up(SHELL)
     gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects

@@ -175,6 +175,50 @@ def _grading_shell_class() -> type:
     return GradingShell
 
 
+def share_traceback_colours() -> None:
+    """Make IPython's traceback colouring be built once per style, not once per traceback.
+
+    For every traceback, ``VerboseTB.get_records`` derives a new pygments style
+    class (``stack_data.style_with_executing_node``) and a new
+    ``Terminal256Formatter`` from it, which maps every token colour to the
+    256-colour palette: over half of what a failing test cell costs. Both
+    depend only on the theme's style and highlight, so the same ones are
+    returned; the warm-up traceback builds them before the first fork. Call in
+    the fork server only.
+    """
+    import functools
+
+    import stack_data
+    from pygments.formatters import terminal256
+
+    stack_data.style_with_executing_node = functools.cache(stack_data.style_with_executing_node)
+    terminal256.Terminal256Formatter = _built_once_per_options(terminal256.Terminal256Formatter)
+
+
+def _built_once_per_options(formatter: type) -> type:
+    """``formatter``, whose instances copy the state of the first one built with equal options."""
+
+    built: dict[tuple, dict[str, Any]] = {}
+
+    class Formatter(formatter):  # type: ignore[misc,valid-type]
+        def __init__(self, **options: Any) -> None:
+            key = tuple(sorted(options.items()))
+            try:
+                state = built.get(key)
+            except TypeError:  # an unhashable option: built as usual
+                super().__init__(**options)
+                return
+            if state is not None:
+                self.__dict__.update(state)
+                return
+            super().__init__(**options)
+            built[key] = dict(self.__dict__)
+
+    Formatter.__name__ = Formatter.__qualname__ = formatter.__name__
+    Formatter.__module__ = formatter.__module__
+    return Formatter
+
+
 def warm_up(shell: Any) -> None:
     """Run the shell's first-use paths after the preloads, so every fork shares them warm.
 
