@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from course.grading.kernel import ForkServer
-from course.grading.preload import assignment_imports
 from course.plan import Course
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ def grade(
 
         known = ", ".join(course.assignments()) or "none"
         raise GradingError(f"{assignment!r} is not an assignment of the course (known: {known})")
-    server = ForkServer(preload=assignment_imports(course.exercise_folder(assignment)))
+    server = ForkServer(source=course.exercise_folder(assignment))
     server.launch()
     try:
         from course.grading.engine import grade_config

@@ -43,7 +43,6 @@ from course.grading import sandbox
 from course.grading.gradebook import shared_gradebook
 from course.grading.kernel import CellRunner, ForkServer
 from course.grading.pipeline import Pipeline, notebook_ids
-from course.grading.preload import assignment_imports
 from course.grading.report import (
     GradeReport,
     GradingError,
@@ -74,7 +73,7 @@ def grade_config(
     _ensure_venv_on_path()
     started = time.perf_counter()
     if server is None:
-        server = ForkServer(preload=assignment_imports(_source_folder(config, assignment)))
+        server = ForkServer(source=_source_folder(config, assignment))
     server.launch()  # its imports run while the gradebook and nbgrader's pipeline are set up
     try:
         with tempfile.TemporaryDirectory(prefix="cg-") as scratch:

@@ -4,9 +4,9 @@ Why: ``nbgrader autograde`` pays a fresh interpreter, ipykernel, numpy and
 pandas import (about a second) for every notebook. Here that cost is paid once;
 each notebook gets a fork of the warmed-up process, shell included.
 
-Run as ``python -P -m course.grading.forkserver MODULE...`` (the modules to
-preload, see ``preload``); it reads one JSON request a
-line on stdin (``{"run_dir", "socket", "cwd", "env", "read", "write",
+Run as ``python -P -m course.grading.forkserver [SOURCE]`` (the assignment's
+source folder: what to preload and which cells to prepare, see ``preload``);
+it reads one JSON request a line on stdin (``{"run_dir", "socket", "cwd", "env", "read", "write",
 "limits", "cgroup"}``) and answers ``{"pid": ...}`` or ``{"error": ...}``.
 The fork becomes a cell runner (``course.grading.runner``) on a shell built
 here, once, before the first fork.
@@ -63,14 +63,17 @@ RUNNER_NICENESS = 10
 def main() -> None:
     """Serve spawn requests until stdin closes, then kill every kernel still running."""
     from course.grading import runner, sandbox
+    from course.grading.preload import assignment_code, assignment_imports
 
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     global SHELL
     _kernel_environment()
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     SHELL = runner.build_shell()  # before pyplot: its inline backend hooks into the shell
     runner.share_traceback_colours()
-    preload(sys.argv[1:])
+    preload(assignment_imports(source) if source else [])
     runner.warm_up(SHELL)
+    runner.remember_cells(SHELL, assignment_code(source) if source else [])
     gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the kernel (the OS's)
     _leave_network()

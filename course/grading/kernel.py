@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,8 @@ class KernelStartError(CourseError):
 class ForkServer:
     """The parent of every kernel: one pre-imported process, asked over a pipe for forks."""
 
-    def __init__(self, *, preload: Iterable[str] = ()) -> None:
-        self._preload = list(preload)
+    def __init__(self, *, source: Path | None = None) -> None:
+        self._source = source  # the assignment's source folder: what the server prepares
         self._process: subprocess.Popen[str] | None = None
         self._lock = asyncio.Lock()
         self.root = False
@@ -50,7 +49,8 @@ class ForkServer:
         self.ipython_dir = Path(tempfile.mkdtemp(prefix="course-ipython-"))
         environment = {**os.environ, "IPYTHONDIR": str(self.ipython_dir)}
         self._process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "course.grading.forkserver", *self._preload],
+            [sys.executable, "-P", "-m", "course.grading.forkserver"]
+            + ([str(self._source)] if self._source else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

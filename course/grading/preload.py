@@ -1,4 +1,4 @@
-"""What the fork server imports before its first fork: what the assignment's source imports.
+"""What the fork server prepares before its first fork: the source's imports and cells.
 
 Every module preloaded is shared by all forks, so a notebook that imports
 pandas pays nothing for it; but every module also makes each fork's first
@@ -7,6 +7,9 @@ tracebacks slower (IPython's ``inspect.getmodule`` walks all of
 both small: a pure-Python exercise gets a lean server, a pandas exercise a
 warm pandas. A student who imports something else pays for that import, as in
 a fresh kernel.
+
+The source's code cells themselves are run through the shell's preparation
+steps once (``runner.remember_cells``): every submission runs its test cells.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ COMPANIONS = {"matplotlib": ("matplotlib.pyplot",)}
 def assignment_imports(source: Path) -> list[str]:
     """What the notebooks of an assignment's source folder import."""
     return source_imports(sorted(source.glob("*.ipynb")))
+
+
+def assignment_code(source: Path) -> list[str]:
+    """The code cells of the notebooks of an assignment's source folder."""
+    return [cell for path in sorted(source.glob("*.ipynb")) for cell in _code_cells(path)]
 
 
 def source_imports(notebooks: Iterable[Path]) -> list[str]:

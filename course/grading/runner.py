@@ -157,11 +157,74 @@ def build_shell() -> Any:
     return shell
 
 
+class _KnownCells:
+    """What the shell works out from the text of the assignment's own cells, worked out once.
+
+    Every submission runs the source's test and given cells again, and for each
+    the shell tokenizes the text three times: its input transformations, the
+    top-level ``await`` check and the trailing-semicolon check, about a third of
+    what running the cell costs. The fork server works these out before the
+    first fork (``remember_cells``). Results are kept under the text's hash,
+    never the text, so no kernel carries the source's hidden tests in memory;
+    and transformations are reused only while the shell's transformers are
+    those they were worked out with.
+    """
+
+    def __init__(self) -> None:
+        self.suffix: dict[int, str] = {}  # what the transformations append (a final newline)
+        self.run_async: dict[int, bool] = {}
+        self.semicolon: dict[int, bool] = {}
+        self.transformers: tuple = ()
+
+    @staticmethod
+    def transformers_of(shell: Any) -> tuple:
+        manager = shell.input_transformer_manager
+        return (
+            manager,
+            *manager.cleanup_transforms,
+            None,
+            *manager.line_transforms,
+            None,
+            *manager.token_transformers,
+            None,
+            *shell.input_transformers_post,
+        )
+
+
+_KNOWN = _KnownCells()
+
+
+def remember_cells(shell: Any, sources: list[str]) -> None:
+    """Work out the shell's findings on ``sources`` (see ``_KnownCells``); fork server only."""
+    _KNOWN.transformers = _KNOWN.transformers_of(shell)
+    for source in sources:
+        try:
+            transformed = shell.transform_cell(source)
+        except Exception:  # the cell fails as it will in every kernel: nothing to remember
+            continue
+        suffix = transformed[len(source) :]
+        # one-line cells go through the prefilter, which depends on the namespace
+        if transformed.startswith(source) and suffix in ("", "\n") and "\n" in source.strip():
+            _KNOWN.suffix[hash(source)] = suffix
+        key = hash(transformed)
+        _KNOWN.run_async[key] = shell.should_run_async(source, transformed_cell=transformed)
+        _KNOWN.semicolon[key] = shell.displayhook.semicolon_at_end_of_expression(transformed)
+
+
 def _grading_shell_class() -> type:
-    from ipykernel.zmqshell import ZMQInteractiveShell
+    from ipykernel.zmqshell import ZMQInteractiveShell, ZMQShellDisplayHook
+    from traitlets import Type
+
+    class GradingDisplayHook(ZMQShellDisplayHook):
+        @staticmethod
+        def semicolon_at_end_of_expression(expression: str) -> bool:
+            known = _KNOWN.semicolon.get(hash(expression))
+            if known is not None:
+                return known
+            return ZMQShellDisplayHook.semicolon_at_end_of_expression(expression)
 
     class GradingShell(ZMQInteractiveShell):
-        """ipykernel's shell minus the second formatting of every traceback.
+        """ipykernel's shell minus the second formatting of every traceback, plus ``_KNOWN``.
 
         IPython formats each error twice: once for the error output, once more
         for ``history_manager.exceptions``, which only history tools read and
@@ -169,8 +232,33 @@ def _grading_shell_class() -> type:
         error output is untouched.
         """
 
+        displayhook_class = Type(GradingDisplayHook)
+
         def _format_exception_for_storage(self, exception: BaseException, *args: Any, **kw: Any):
             return {"ename": type(exception).__name__, "evalue": str(exception), "traceback": []}
+
+        def transform_cell(self, raw_cell: str) -> str:
+            suffix = _KNOWN.suffix.get(hash(raw_cell))
+            if suffix is not None and _KNOWN.transformers == _KNOWN.transformers_of(self):
+                return raw_cell + suffix
+            return super().transform_cell(raw_cell)
+
+        def should_run_async(
+            self,
+            raw_cell: str,
+            *,
+            transformed_cell: Any = None,
+            preprocessing_exc_tuple: Any = None,
+        ) -> bool:
+            if self.autoawait and preprocessing_exc_tuple is None and transformed_cell is not None:
+                known = _KNOWN.run_async.get(hash(transformed_cell))
+                if known is not None:
+                    return known
+            return super().should_run_async(
+                raw_cell,
+                transformed_cell=transformed_cell,
+                preprocessing_exc_tuple=preprocessing_exc_tuple,
+            )
 
     return GradingShell
 
