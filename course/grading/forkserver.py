@@ -6,8 +6,9 @@ each notebook gets a fork of the warmed-up process, shell included.
 
 Run as ``python -P -m course.grading.forkserver [SOURCE]`` (the assignment's
 source folder: what to preload and which cells to prepare, see ``preload``);
-it reads one JSON request a line on stdin (``{"run_dir", "socket", "cwd", "env", "read", "write",
-"limits", "cgroup"}``) and answers ``{"pid": ...}`` or ``{"error": ...}``.
+it reads one JSON request a line on stdin (``{"run_dir", "socket", "cwd",
+"env", "read", "write", "limits", "cgroup"}``) and answers ``{"pid": ...}`` or
+``{"error": ...}``.
 The fork becomes a cell runner (``course.grading.runner``) on a shell built
 here, once, before the first fork.
 When root, the server leaves the network at start (a network namespace of its
@@ -62,21 +63,21 @@ RUNNER_NICENESS = 10
 
 def main() -> None:
     """Serve spawn requests until stdin closes, then kill every kernel still running."""
-    from course.grading import runner, sandbox
+    from course.grading import sandbox, shell
     from course.grading.preload import assignment_code, assignment_imports
 
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     global SHELL
     _kernel_environment()
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    SHELL = runner.build_shell()  # before pyplot: its inline backend hooks into the shell
-    runner.share_traceback_colours()
+    SHELL = shell.build_shell()  # before pyplot: its inline backend hooks into the shell
+    shell.share_traceback_colours()
     preload(assignment_imports(source) if source else [])
-    runner.warm_up(SHELL)
-    runner.remember_cells(SHELL, assignment_code(source) if source else [])
+    shell.warm_up(SHELL)
+    shell.remember_cells(SHELL, assignment_code(source) if source else [])
     gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped by the kernel (the OS's)
-    _leave_network()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # exited kernels are reaped automatically
+    _prepare_namespaces()
     print(json.dumps({"ready": os.getpid(), "root": os.geteuid() == 0}), flush=True)
     spawned = _serve(_Requests(sys.stdin.fileno()))
     for pid in spawned:
@@ -156,12 +157,13 @@ def prefork(others: list[int]) -> tuple[int, int]:
     return kernel, request_write
 
 
-NAMESPACES: list[str] = []  # those every kernel shares with the server (see ``_leave_network``)
+NAMESPACES: list[str] = []  # those every kernel shares with the server (``_prepare_namespaces``)
 _OWN_PID_NAMESPACE: int | None = None
 
 
-def _leave_network() -> None:
-    """Root only: a network namespace for the server and all its kernels, once."""
+def _prepare_namespaces() -> None:
+    """Root only: leave the network, once for the server and all its kernels; keep a handle
+    on the server's PID namespace, to which each fork returns before making a new one."""
     from course.grading import sandbox
 
     global _OWN_PID_NAMESPACE

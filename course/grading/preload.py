@@ -9,7 +9,7 @@ warm pandas. A student who imports something else pays for that import, as in
 a fresh kernel.
 
 The source's code cells themselves are run through the shell's preparation
-steps once (``runner.remember_cells``): every submission runs its test cells.
+steps once (``shell.remember_cells``): every submission runs its test cells.
 """
 
 from __future__ import annotations

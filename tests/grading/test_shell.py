@@ -9,9 +9,9 @@ import sys
 SCRIPT = r"""
 import json, os, tempfile
 os.environ["IPYTHONDIR"] = tempfile.mkdtemp()
-from course.grading import runner
+from course.grading import shell as prepared
 
-shell = runner.build_shell()
+shell = prepared.build_shell()
 cells = [
     "def f(x):\n    return x * 2\n",
     "x = f(2)\nx;",
@@ -31,15 +31,15 @@ def findings():
     return out
 
 plain = findings()
-runner.remember_cells(shell, cells)
+prepared.remember_cells(shell, cells)
 remembered = findings()
-kept = [runner._KNOWN.suffix, runner._KNOWN.run_async, runner._KNOWN.semicolon]
+kept = [prepared._KNOWN.suffix, prepared._KNOWN.run_async, prepared._KNOWN.semicolon]
 shell.input_transformers_post.append(lambda lines: [x.replace("z = 2", "z = 3") for x in lines])
 changed = shell.transform_cell(cells[2])
 print(json.dumps({
     "plain": plain,
     "remembered": remembered,
-    "hits": len(runner._KNOWN.suffix),
+    "hits": len(prepared._KNOWN.suffix),
     "keys_are_hashes": all(isinstance(k, int) for d in kept for k in d),
     "text_kept": any("SECRET" in repr(v) for d in kept for v in d.values()),
     "changed": changed,
