@@ -123,6 +123,7 @@ def one_round(pristine: Path, base: Path, args: argparse.Namespace, kit_first: b
     kit_root = Path(shutil.copytree(pristine, base / "kit"))
     sampled_root = Path(shutil.copytree(pristine, base / "kit-memory"))
     nbgrader_root = Path(shutil.copytree(pristine, base / "nbgrader"))
+    os.sync()  # the copies' writeback must not land in whichever grader runs first
     if not kit_first:
         nbgrader_seconds = run_nbgrader(nbgrader_root, args.assignment)
     kit_seconds, _ = run_kit(kit_root, args.assignment, args.workers, sample=False)
