@@ -57,8 +57,11 @@ class BorrowedGradebook(Gradebook):
     The source's cells do not change while a run grades, yet ``OverwriteCells``
     looks every cell up again for every submission (a five-table join each, and a
     reload after each commit). ``find_source_cell`` and ``find_graded_cell`` answer
-    from copies of the rows made on first use, kept for the whole run; so do
-    ``find_assignment`` (the row object itself) and ``find_student`` (by key).
+    from copies of the rows made on first use, kept for the whole run. So are the
+    assignment's row object, and which students and which submissions already
+    exist (one query each): the run is the gradebook's only writer while it
+    grades. ``add_submission`` writes a submission's grade and comment rows as
+    two inserts.
     """
 
     def __init__(self, gradebook: Gradebook) -> None:  # no super(): the engine already exists
