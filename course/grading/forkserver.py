@@ -64,17 +64,17 @@ RUNNER_NICENESS = 10
 def main() -> None:
     """Serve spawn requests until stdin closes, then kill every kernel still running."""
     from course.grading import sandbox, shell
-    from course.grading.preload import assignment_code, assignment_imports
+    from course.grading.preload import assignment_code, imports
 
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     global SHELL
     _kernel_environment()
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    code = assignment_code(Path(sys.argv[1])) if len(sys.argv) > 1 else []
     SHELL = shell.build_shell()  # before pyplot: its inline backend hooks into the shell
     shell.share_traceback_colours()
-    preload(assignment_imports(source) if source else [])
+    preload(imports(code))
     shell.warm_up(SHELL)
-    shell.remember_cells(SHELL, assignment_code(source) if source else [])
+    shell.remember_cells(SHELL, code)
     gc.freeze()  # the kernels' collector must not touch (and so copy) the preloaded objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # exited kernels are reaped automatically
     _prepare_namespaces()

@@ -23,27 +23,21 @@ from pathlib import Path
 COMPANIONS = {"matplotlib": ("matplotlib.pyplot",)}
 
 
-def assignment_imports(source: Path) -> list[str]:
-    """What the notebooks of an assignment's source folder import."""
-    return source_imports(sorted(source.glob("*.ipynb")))
-
-
 def assignment_code(source: Path) -> list[str]:
-    """The code cells of the notebooks of an assignment's source folder."""
+    """The code cells of the notebooks of an assignment's source folder.
+
+    The notebooks are read as plain JSON: importing nbformat would add a fifth
+    of a second to the fork server's start, and nothing else there needs it. A
+    notebook this cannot read gives no cells; its kernels only start colder.
+    """
     return [cell for path in sorted(source.glob("*.ipynb")) for cell in _code_cells(path)]
 
 
-def source_imports(notebooks: Iterable[Path]) -> list[str]:
-    """Top-level modules (and ``import a.b`` paths) imported by the notebooks' code cells.
-
-    The notebooks are read as plain JSON: importing nbformat would cost a fifth
-    of a second before the fork server can even start. A notebook this cannot
-    read preloads nothing; it only makes its kernels start colder.
-    """
+def imports(cells: Iterable[str]) -> list[str]:
+    """Top-level modules (and ``import a.b`` paths) the code ``cells`` import."""
     found: set[str] = set()
-    for path in notebooks:
-        for source in _code_cells(path):
-            found |= _imports(source)
+    for cell in cells:
+        found |= _imports(cell)
     for name in list(found):
         found.update(COMPANIONS.get(name, ()))
     return sorted(found)
