@@ -72,6 +72,9 @@ class BorrowedGradebook(Gradebook):
             "_kit_source_rows", {}
         )
         self._run_rows: dict[tuple, Any] = gradebook.__dict__.setdefault("_kit_run_rows", {})
+        # this submission's rows, for this borrowing only: (finder, *key) -> row
+        self._found_rows: dict[tuple, Any] = {}
+        self._submitted_rows: dict[tuple, list[tuple[Any, Any]]] = {}
 
     def close(self) -> None:
         pass
@@ -185,8 +188,8 @@ class BorrowedGradebook(Gradebook):
         except (IntegrityError, FlushError, StatementError) as error:
             self.db.rollback()
             raise InvalidEntry(*error.args) from None
-        found = self.__dict__.setdefault("_found_rows", {})  # late penalties look it up
-        found[("find_submission", assignment, student)] = submission
+        # late penalties look it up
+        self._found_rows[(Gradebook.find_submission, assignment, student)] = submission
         self._submitters(assignment).add(student)
         return submission
 
@@ -195,11 +198,10 @@ class BorrowedGradebook(Gradebook):
 
     def _found(self, finder: Any, *key: str) -> Any:
         """``finder``'s answer, kept for this submission's save once it exists (misses are not)."""
-        found = self.__dict__.setdefault("_found_rows", {})
-        cache_key = (finder.__name__, *key)
-        if cache_key not in found:
-            found[cache_key] = finder(self, *key)
-        return found[cache_key]
+        cache_key = (finder, *key)
+        if cache_key not in self._found_rows:
+            self._found_rows[cache_key] = finder(self, *key)
+        return self._found_rows[cache_key]
 
     def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
         """``SaveAutoGrades``' lookup, from one query for the whole submitted notebook."""
@@ -222,7 +224,7 @@ class BorrowedGradebook(Gradebook):
     ) -> Any:
         """nbgrader's rule: the row of the first cell kind having that name, else missing."""
         key = (model, notebook, assignment, student)
-        rows = self.__dict__.setdefault("_submitted_rows", {})
+        rows = self._submitted_rows
         if key not in rows:
             found = (
                 self.db.query(model, api.BaseCell)
