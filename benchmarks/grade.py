@@ -40,7 +40,6 @@ def build(base: Path, assignment: str, n: int, seed: int) -> Path:
 def run_nbgrader(root: Path, assignment: str) -> float:
     """``nbgrader autograde`` through its CLI, with a config file as instructors have."""
     from course.grading.nbgrader_config import nbgrader_config
-    from course.plan import load_course
 
     config = nbgrader_config(load_course(root))
     (root / "nbgrader_config.py").write_text(
