@@ -1,7 +1,7 @@
 """Blended Course Kit: run blended courses on Jupyter.
 
 The public surface is small: load a course plan, and the errors the kit raises.
-Each capability (plan, build, grading, learn, live, present) is a subpackage.
+Each capability (plan, publish, check, grading, learn, live, present) is a subpackage.
 """
 
 from course.errors import CourseError, PlanError, Problem

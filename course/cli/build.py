@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
-from course.build import build as build_course
 from course.cli.app import load
+from course.publish import build as build_course
 
 
 @click.command()

@@ -34,7 +34,7 @@ def grade(
     server.launch()
     try:
         from course.grading.engine import grade_config
-        from course.grading.nbgrader_config import nbgrader_config
+        from course.layout import nbgrader_config
     except BaseException:
         server.stop()
         raise

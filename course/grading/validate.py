@@ -4,7 +4,7 @@ An exercise is fit when its source solution earns every autograded point, its
 student version earns none of the points that need an answer, its source holds
 no stale outputs, and nbgrader accepts its metadata. Scores come from
 nbgrader's own ``determine_grade``, and the student version from nbgrader's own
-release pipeline (``course.build.release.student_version``), so a check passes
+release pipeline (``course.publish.release.student_version``), so a check passes
 only if ``course grade`` would agree.
 
 Notebooks run in scratch copies of their exercise folder (a notebook that
@@ -34,9 +34,9 @@ from nbgrader.nbgraderformat import ValidationError as MetadataError
 from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.utils import determine_grade, is_grade, is_solution
 
-from course.build.release import ReleaseError, source_notebooks, student_version
-from course.grading.nbgrader_config import SOURCE_DIRECTORY
+from course.layout import SOURCE_DIRECTORY
 from course.plan import Course
+from course.publish.release import ReleaseError, source_notebooks, student_version
 
 __all__ = ["ExerciseCheck", "async_check_exercises", "check_exercises"]
 

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from course.grading.nbgrader_config import gradebook_path
+from course.layout import gradebook_path
 from course.live.store import ProgressEvent, Store
 from course.plan import Course, Module
 

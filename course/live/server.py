@@ -12,7 +12,7 @@ import os
 
 from traitlets.config import Config
 
-from course.grading.nbgrader_config import nbgrader_config
+from course.layout import nbgrader_config
 from course.plan import Course
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from course.grading.nbgrader_config import gradebook_path
+from course.layout import gradebook_path
 from course.learn.events import DB_NAME
 from course.learn.progress import module_of
 from course.live.store import ProgressEvent

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course.grading.nbgrader_config import SOURCE_DIRECTORY, ensure_gradebook, gradebook_path
+from course.layout import SOURCE_DIRECTORY, ensure_gradebook, gradebook_path
 from course.learn.events import KIT, VERBS
 from course.live.store import ProgressEvent, Store, sqlite_url
 from course.plan import Course, load_course

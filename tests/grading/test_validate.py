@@ -22,7 +22,7 @@ from course.plan import load_course
 
 pytestmark = pytest.mark.slow
 
-COURSE = Path(__file__).resolve().parent.parent / "build" / "files" / "course"
+COURSE = Path(__file__).resolve().parent.parent / "publish" / "files" / "course"
 EXERCISE = "exercises/hello"
 SOLUTION = "solution passes every test"
 STUDENT = "student version fails the tests that need an answer"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course.build.ical import course_calendar
-from course.build.links import binder_link, nbgitpuller_link
-from course.build.release import release
-from course.build.syllabus import render_syllabus
 from course.plan import Course
 from course.present import export_apps
+from course.publish.ical import course_calendar
+from course.publish.links import binder_link, nbgitpuller_link
+from course.publish.release import release
+from course.publish.syllabus import render_syllabus
 
 __all__ = ["BuildResult", "binder_link", "build", "course_calendar", "nbgitpuller_link", "release"]
 

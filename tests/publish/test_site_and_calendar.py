@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from course.build import build, nbgitpuller_link
 from course.cli import main
 from course.plan import load_course
+from course.publish import build, nbgitpuller_link
 
 
 def events(calendar: Calendar, category: str) -> dict[str, object]:

@@ -1,8 +1,11 @@
-"""nbgrader's configuration, derived from the course plan so no fact is kept twice.
+"""Where a course's files live, and nbgrader's configuration derived from the plan.
 
-nbgrader reads folders and the gradebook from traitlets; the kit computes them
-from course.yml: sources stay in ``exercises/``, everything nbgrader generates
-goes under the course's ignored data folder.
+The one place for these rules: sources stay where the plan says (``exercises/``
+for nbgrader's source assignments); everything generated or personal goes under
+the course's ignored data folder (``var/`` unless course.yml says otherwise).
+nbgrader reads its folders and gradebook from traitlets; ``nbgrader_config``
+computes them from course.yml, so no fact is kept twice. A leaf module: the
+capabilities import it, it imports only the plan.
 """
 
 from __future__ import annotations
@@ -26,7 +29,33 @@ GENERATED_STEPS = (
 
 
 def gradebook_path(course: Course) -> Path:
+    """nbgrader's gradebook (SQLite)."""
     return course.data_path / "gradebook.db"
+
+
+def release_folder(course: Course, assignment: str) -> Path:
+    """The student version of an assignment, as nbgrader's ``generate_assignment`` writes it."""
+    return course.data_path / "release" / assignment
+
+
+def submission_folder(course: Course, student: str, assignment: str) -> Path:
+    """A learner's submission, where ``nbgrader autograde`` and ``course grade`` look."""
+    return course.data_path / "submitted" / student / assignment
+
+
+def autograded_folder(course: Course, student: str, assignment: str) -> Path:
+    """A graded submission: the notebooks as run, hidden tests restored."""
+    return course.data_path / "autograded" / student / assignment
+
+
+def live_store_path(course: Course) -> Path:
+    """The course server's store (live sessions, learner events) when no URL is configured."""
+    return course.data_path / "live.sqlite"
+
+
+def site_folder(course: Course) -> Path:
+    """The built syllabus, calendar and exported apps."""
+    return course.data_path / "site"
 
 
 def ensure_gradebook(course: Course) -> Path:

@@ -33,11 +33,12 @@ from nbgrader.preprocessors import SaveCells
 from traitlets.config import Config
 
 from course.errors import CourseError
-from course.grading.nbgrader_config import (
+from course.layout import (
     SOURCE_DIRECTORY,
     ensure_gradebook,
     gradebook_path,
     nbgrader_config,
+    release_folder,
 )
 from course.plan import Course
 
@@ -46,7 +47,6 @@ __all__ = [
     "gradebook_url",
     "read_source",
     "release",
-    "release_directory",
     "source_notebooks",
     "student_version",
 ]
@@ -66,11 +66,6 @@ class ReleaseError(CourseError):
         self.notebook = notebook
         where = f"{notebook}" if notebook else f"assignment {assignment!r}"
         super().__init__(f"{where}: {message}")
-
-
-def release_directory(course: Course, assignment: str) -> Path:
-    """Where nbgrader puts the student version of ``assignment``."""
-    return course.data_path / "release" / assignment
 
 
 def source_notebooks(course: Course, assignment: str) -> list[Path]:
@@ -108,7 +103,7 @@ def release(course: Course, assignment: str | None = None) -> list[Path]:
     for name in assignments:
         _generate(course, name)
         _record_due_date(course, name)
-        released += sorted(release_directory(course, name).glob("*.ipynb"))
+        released += sorted(release_folder(course, name).glob("*.ipynb"))
     return released
 
 
@@ -218,7 +213,7 @@ def _generate(course: Course, assignment: str) -> None:
     for record in handler.records:
         if record.levelno >= logging.WARNING:  # e.g. notebooks removed from the gradebook
             log.info("%s: %s", assignment, record.getMessage())
-    if not release_directory(course, assignment).is_dir():
+    if not release_folder(course, assignment).is_dir():
         raise ReleaseError(
             assignment, "nbgrader produced no release folder: " + _last_error(handler.records)
         )

@@ -17,10 +17,10 @@ from nbgrader.api import Gradebook
 from nbgrader.dbutil import ALEMBIC_DIR
 from sqlalchemy import create_engine, text
 
-from course.build.release import ReleaseError, release, student_version
 from course.errors import CourseError
-from course.grading.nbgrader_config import gradebook_path
+from course.layout import gradebook_path
 from course.plan import load_course
+from course.publish.release import ReleaseError, release, student_version
 
 COURSE = Path(__file__).resolve().parent / "files" / "course"
 SOURCE = Path("exercises/hello/squares.ipynb")
@@ -108,7 +108,7 @@ def test_release_works_without_the_venv_on_path(course_dir: Path) -> None:
     assert shutil.which("alembic", path=env["PATH"]) is None, "precondition: no alembic on PATH"
     script = textwrap.dedent(
         f"""
-        from course.build.release import release
+        from course.publish.release import release
         from course.plan import load_course
         print(release(load_course({str(course_dir)!r}))[0])
         """

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from course.build.links import binder_link, nbgitpuller_link
 from course.plan import Course, Module
 from course.present.export import exported_name
+from course.publish.links import binder_link, nbgitpuller_link
 
 _env = Environment(
-    loader=PackageLoader("course.build", "templates"),
+    loader=PackageLoader("course.publish", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
