@@ -20,6 +20,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check course tests benchmarks
 
 test: $(STAMP) lint  ## the whole suite: lint, unit, integration, notebooks
+	# Every test file under tests/ must be collected (pytest skips folders such as build/).
+	$(BIN)/python -m tests.check_collection
 	$(BIN)/pytest -n 2 --dist loadscope --ignore=tests/present
 	# Voila apps on their own: each test starts Voila servers and kernel pools.
 	$(BIN)/pytest tests/present

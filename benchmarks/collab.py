@@ -27,16 +27,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.live.groups import Group, form_groups
+from course.plan import load_course
+from course.testing import copy_course
+from course.testing.collab_client import CollabClient, wait_until
+from course.testing.collab_server import CollabServer
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "live"))
-sys.path.insert(0, str(REPO / "tests"))
-
-from collab_client import CollabClient, wait_until  # noqa: E402
-from collab_server import CollabServer  # noqa: E402
-from samplecourse import copy_sample_course  # noqa: E402
-
-from course.live.groups import Group, form_groups  # noqa: E402
-from course.plan import load_course  # noqa: E402
 
 TARGET_P95_MS = 100.0
 
@@ -185,7 +182,7 @@ async def _measure(
 def run(groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0) -> CollabResult:
     """Run the benchmark on a fresh temporary course and one real server; always stops it."""
     with tempfile.TemporaryDirectory(prefix="collab-bench-") as tmp:
-        course = load_course(copy_sample_course(Path(tmp) / "course"))
+        course = load_course(copy_course(REPO, Path(tmp) / "course"))
         members = [f"learner-{i:04d}" for i in range(groups * clients)]
         formed = form_groups(course, "m1", "bench", members, count=groups)
         server = CollabServer(course, save_delay=1.0)

@@ -22,13 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import submissions
+
+from course.plan import load_course
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-sys.path.insert(0, str(REPO / "tests"))  # samplecourse
-
-import submissions  # noqa: E402
-
-from course.plan import load_course  # noqa: E402
 
 
 def build(base: Path, assignment: str, n: int, seed: int) -> Path:
@@ -39,7 +37,7 @@ def build(base: Path, assignment: str, n: int, seed: int) -> Path:
 
 def run_nbgrader(root: Path, assignment: str) -> float:
     """``nbgrader autograde`` through its CLI, with a config file as instructors have."""
-    from course.grading.nbgrader_config import nbgrader_config
+    from course.layout import nbgrader_config
 
     config = nbgrader_config(load_course(root))
     (root / "nbgrader_config.py").write_text(

@@ -42,12 +42,9 @@ import httpx
 import psutil
 import websockets
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "live"))
-sys.path.insert(0, str(REPO / "tests"))
+from course.testing import CourseServer, copy_course
 
-from liveserver import LiveServer  # noqa: E402
-from samplecourse import copy_sample_course  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 TARGET_P95_MS = 200.0
 TARGET_MB = 500.0
@@ -235,7 +232,7 @@ def latencies(times: list[tuple[float, float]], frames: list[tuple[float, int]])
     return out
 
 
-async def run_async(server: LiveServer, n: int, window: float, concurrency: int) -> Result:
+async def run_async(server: CourseServer, n: int, window: float, concurrency: int) -> Result:
     memory = Memory(server.process.pid)
     memory.start()
     cpu_before = psutil.Process(server.process.pid).cpu_times()
@@ -341,7 +338,7 @@ def run(
 ) -> Result:
     """Start a server on a copy of the sample course, run the benchmark, stop the server."""
     folder = Path(tempfile.mkdtemp(prefix="course-live-bench-"))
-    server = LiveServer(copy_sample_course(folder / "course"))
+    server = CourseServer(copy_course(REPO, folder / "course"))
     try:
         server.start()
         return asyncio.run(

@@ -38,12 +38,11 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from course.plan import load_course
+from course.present import PresentOptions, voila_command
+from course.present.process import running_voila
 
-from course.plan import load_course  # noqa: E402
-from course.present import PresentOptions, voila_command  # noqa: E402
-from course.present.process import running_voila  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 TRACER = """
 import logging, sys, time, os

@@ -13,7 +13,10 @@ import shutil
 from pathlib import Path
 
 import nbformat
-from samplecourse import copy_sample_course
+
+from course.testing import copy_course
+
+REPO = Path(__file__).resolve().parent.parent
 
 BROKEN = "raise RuntimeError('not done yet')"
 SLOW = "import time\ntime.sleep(0.5)\n"
@@ -33,10 +36,10 @@ NEAR_MISSES = {
 
 def sample_course(target: Path, assignment: str) -> Path:
     """A copy of the sample course with ``assignment`` released into its data folder."""
-    from course.build.release import release
     from course.plan import load_course
+    from course.publish.release import release
 
-    copy_sample_course(target)
+    copy_course(REPO, target)
     release(load_course(target), assignment)
     return target
 

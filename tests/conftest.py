@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from samplecourse import copy_sample_course
+
+from tests.sample import copy_sample_course
 
 MINI = Path(__file__).resolve().parent / "plan" / "files" / "mini"
 

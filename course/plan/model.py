@@ -172,3 +172,13 @@ class Course(_Strict):
 
     def assignments(self) -> list[str]:
         return [m.exercise.assignment for m in self.modules if m.exercise]
+
+    def referenced_files(self) -> list[str]:
+        """Every file the plan names (lessons, group notebooks, polls, apps), from the root."""
+        found: list[str | None] = []
+        for module in self.modules:
+            if module.self_paced:
+                found.append(module.self_paced.notebook)
+            if module.live:
+                found += [module.live.group_notebook, module.live.polls, module.live.present]
+        return [path for path in found if path]

@@ -122,7 +122,7 @@ def make_course(root: Path, assignment: str = "ps1") -> Path:
 
 
 def config_of(root: Path):
-    from course.grading.nbgrader_config import nbgrader_config
+    from course.layout import nbgrader_config
     from course.plan import load_course
 
     return nbgrader_config(load_course(root))

@@ -11,12 +11,12 @@ import sys
 import textwrap
 import time
 
-import coursekit as ck
 import nbformat
 import pytest
 
 from course.grading import Options, grade
 from course.plan import load_course
+from tests.grading import coursekit as ck
 
 pytestmark = pytest.mark.slow
 

@@ -7,24 +7,25 @@ from typing import Any
 
 import httpx
 import pytest
-from liveserver import LiveServer
-from samplecourse import copy_sample_course
+
+from course.testing import CourseServer
+from tests.sample import copy_sample_course
 
 Join = Callable[..., httpx.Client]
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseServer]:
     """A server shared by a worker's tests; each test makes its own live session."""
     course = copy_sample_course(tmp_path_factory.mktemp("live") / "course")
-    server = LiveServer(course, rate_limits={"join-failure": [1, 30]})
+    server = CourseServer(course, rate_limits={"join-failure": [1, 30]})
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def instructor(live_server: LiveServer) -> Iterator[httpx.Client]:
+def instructor(live_server: CourseServer) -> Iterator[httpx.Client]:
     with live_server.instructor() as client:
         yield client
 
@@ -38,7 +39,7 @@ def live_session(instructor: httpx.Client) -> dict[str, Any]:
 
 
 @pytest.fixture
-def join(live_server: LiveServer) -> Iterator[Join]:
+def join(live_server: CourseServer) -> Iterator[Join]:
     """join(session, name) → a cookie-holding participant client (closed after the test)."""
     clients: list[httpx.Client] = []
 
@@ -56,12 +57,3 @@ def join(live_server: LiveServer) -> Iterator[Join]:
     yield _join
     for client in clients:
         client.close()
-
-
-def open_poll(instructor: httpx.Client, session: dict[str, Any], key: str) -> dict[str, Any]:
-    """Open the poll with this key (from the polls file); returns the poll."""
-    state = instructor.get(f"/course/api/live/sessions/{session['id']}").json()
-    poll = next(p for p in state["polls"] if p["key"] == key)
-    reply = instructor.post(f"/course/api/live/sessions/{session['id']}/polls/{poll['id']}/open")
-    assert reply.status_code == 200, reply.text
-    return reply.json()

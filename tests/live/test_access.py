@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import open_poll
+
+from tests.live.helpers import open_poll
 
 INSTRUCTOR_ROUTES = [
     ("GET", "/course/api/live/modules"),

@@ -13,8 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import open_poll
-from liveserver import LiveServer
+
+from course.testing import CourseServer
+from tests.live.helpers import open_poll
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ def shots(tmp_path: Path) -> Path:
 
 def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
     browser: Any,
-    live_server: LiveServer,
+    live_server: CourseServer,
     instructor: httpx.Client,
     live_session: dict[str, Any],
     shots: Path,
@@ -114,7 +115,7 @@ def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
 
 
 def test_instructor_starts_a_session_and_its_controls_reach_phone(
-    browser: Any, live_server: LiveServer, shots: Path
+    browser: Any, live_server: CourseServer, shots: Path
 ) -> None:
     from playwright.sync_api import expect
 

@@ -9,24 +9,24 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import copy_sample_course
-from liveserver import LiveServer
 
 from course.live.errors import RateLimited
 from course.live.ratelimit import Rate, RateLimiter
+from course.testing import CourseServer
+from tests.sample import copy_sample_course
 
 
 @pytest.fixture(scope="module")
-def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseServer]:
     """A server with the default rate limits (20 wrong codes per address)."""
-    server = LiveServer(copy_sample_course(tmp_path_factory.mktemp("burst") / "course"))
+    server = CourseServer(copy_sample_course(tmp_path_factory.mktemp("burst") / "course"))
     server.start()
     yield server
     server.stop()
 
 
 async def _answer_all(
-    server: LiveServer, sid: int, poll_id: int, cookies: list[str], values: list[object]
+    server: CourseServer, sid: int, poll_id: int, cookies: list[str], values: list[object]
 ) -> list[int]:
     async def one(cookie: str, value: object) -> int:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
@@ -59,7 +59,7 @@ def test_answers_sent_at_once_are_each_stored_or_refused(default_server) -> None
         assert results["results"] == {"answers": 50, "counts": [17, 17, 16]}
 
 
-async def _join_all(server: LiveServer, code: str, n: int) -> list[int]:
+async def _join_all(server: CourseServer, code: str, n: int) -> list[int]:
     async def one(number: int) -> int:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
             body = {"code": code, "name": f"P{number}"}

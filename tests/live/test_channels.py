@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import open_poll
 from websockets.exceptions import InvalidStatus
+
+from tests.live.helpers import open_poll
 
 
 def frames_until(ws: Any, done: Any, timeout: float = 15) -> list[dict[str, Any]]:

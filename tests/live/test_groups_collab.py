@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from collab_client import CollabClient, wait_until
-from collab_server import CollabServer
-from samplecourse import copy_sample_course
 
 from course.live.groups import Group, form_groups
 from course.plan import Course, load_course
+from course.testing.collab_client import CollabClient, wait_until
+from course.testing.collab_server import CollabServer
+from tests.sample import copy_sample_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.anyio]
 

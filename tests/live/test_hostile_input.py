@@ -7,7 +7,8 @@ import json
 import time
 
 import pytest
-from conftest import open_poll
+
+from tests.live.helpers import open_poll
 
 SCRIPT = "<script>alert('x')</script>"
 SQL = "'; DROP TABLE live_questions; --"

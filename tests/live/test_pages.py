@@ -9,15 +9,15 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
-from conftest import Join
-from liveserver import LiveServer
 
 from course.live import pages
+from course.testing import CourseServer
+from tests.live.conftest import Join
 
 STATIC = Path(pages.__file__).parent / "static"
 
 
-def test_join_page_is_public_and_locked_down(live_server: LiveServer) -> None:
+def test_join_page_is_public_and_locked_down(live_server: CourseServer) -> None:
     with live_server.anonymous() as browser:
         reply = browser.get("/course/live/join")
     assert reply.status_code == 200
@@ -29,7 +29,7 @@ def test_join_page_is_public_and_locked_down(live_server: LiveServer) -> None:
     assert not re.search(r"<script(?![^>]*\bsrc=)", reply.text), "no inline script"
 
 
-def test_join_page_prefills_the_code_escaped(live_server: LiveServer) -> None:
+def test_join_page_prefills_the_code_escaped(live_server: CourseServer) -> None:
     with live_server.anonymous() as browser:
         reply = browser.get("/course/live/join", params={"code": '"><script>x'})
     assert reply.status_code == 200
@@ -38,7 +38,7 @@ def test_join_page_prefills_the_code_escaped(live_server: LiveServer) -> None:
 
 
 def test_participant_page_needs_the_join_cookie_of_that_session(
-    live_server: LiveServer, instructor: httpx.Client, live_session: dict[str, Any], join: Join
+    live_server: CourseServer, instructor: httpx.Client, live_session: dict[str, Any], join: Join
 ) -> None:
     sid = live_session["id"]
     with live_server.anonymous() as stranger:
@@ -56,7 +56,7 @@ def test_participant_page_needs_the_join_cookie_of_that_session(
 
 
 def test_participant_cannot_open_instructor_pages(
-    live_server: LiveServer, live_session: dict[str, Any], join: Join
+    live_server: CourseServer, live_session: dict[str, Any], join: Join
 ) -> None:
     participant = join(live_session)
     sid = live_session["id"]
@@ -68,7 +68,7 @@ def test_participant_cannot_open_instructor_pages(
 
 
 def test_presenter_page_shows_join_url_code_and_qr_with_title_escaped(
-    instructor: httpx.Client, live_server: LiveServer
+    instructor: httpx.Client, live_server: CourseServer
 ) -> None:
     title = "<img src=x onerror=alert(1)> & co"
     session = instructor.post(
@@ -104,7 +104,7 @@ def test_unknown_session_page_is_404(instructor: httpx.Client) -> None:
     assert instructor.get("/course/live/sessions/999999/present").status_code == 404
 
 
-def test_static_files_are_served_and_nothing_outside(live_server: LiveServer) -> None:
+def test_static_files_are_served_and_nothing_outside(live_server: CourseServer) -> None:
     with live_server.anonymous() as browser:
         script = browser.get("/course/live/static/participant.js", params={"v": "1"})
         assert script.status_code == 200

@@ -9,22 +9,22 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_sample_course
-from liveserver import LiveServer
 from traitlets import TraitError
 
 from course.cli.serve import serve as serve_command
 from course.live import pages, server_argv
 from course.live.app import normalise_public_url
 from course.plan import load_course
+from course.testing import CourseServer
+from tests.sample import copy_sample_course
 
 PUBLIC = "https://class.example.org/jupyter/"
 
 
 @pytest.fixture(scope="module")
-def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseServer]:
     course = copy_sample_course(tmp_path_factory.mktemp("public") / "course")
-    server = LiveServer(course, public_url="https://class.example.org/jupyter")
+    server = CourseServer(course, public_url="https://class.example.org/jupyter")
     server.start()
     yield server
     server.stop()

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from conftest import open_poll
+from tests.live.helpers import open_poll
 
 
 def test_instructor_lists_modules_and_sessions(instructor, live_session) -> None:

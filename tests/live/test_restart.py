@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pgserver
 import pytest
-from conftest import copy_sample_course
-from liveserver import LiveServer
+
+from course.testing import CourseServer
+from course.testing import postgres as pgserver
+from tests.sample import copy_sample_course
 
 
-def run_a_class_then_kill_and_restart(server: LiveServer) -> None:
+def run_a_class_then_kill_and_restart(server: CourseServer) -> None:
     """Drive a session through every kind of write, SIGKILL, restart, and check each."""
     server.start()
     boss = server.instructor()
@@ -77,7 +78,7 @@ def course(tmp_path: Path) -> Path:
 
 
 def test_sqlite_store_survives_sigkill_and_restart(course: Path) -> None:
-    server = LiveServer(course)
+    server = CourseServer(course)
     try:
         run_a_class_then_kill_and_restart(server)
     finally:
@@ -97,7 +98,7 @@ def postgres() -> Iterator[pgserver.PostgresServer]:
 
 @pytest.mark.postgres
 def test_postgres_store_survives_sigkill_and_restart(course: Path, postgres) -> None:
-    server = LiveServer(course, db_url=postgres.url)
+    server = CourseServer(course, db_url=postgres.url)
     try:
         run_a_class_then_kill_and_restart(server)
     finally:

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pgserver
 import pytest
-from conftest import copy_sample_course
 from sqlalchemy import select
 
 from course.live import views
@@ -18,6 +16,8 @@ from course.live.errors import Conflict, NotFound
 from course.live.service import LiveService
 from course.live.store import Answer, Poll, Store, sqlite_url
 from course.plan import load_course
+from course.testing import postgres as pgserver
+from tests.sample import copy_sample_course
 
 WORDS = ["slicing", "Loops", "the", "lists and loops", "dicts!", "Slicing, again", "ünïcode"]
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import copy_sample_course
 
 from course.live.errors import Conflict, Invalid, NotFound
 from course.live.schemas import FormGroups, NewPoll, Statement, parse
 from course.live.service import LiveService
 from course.live.store import VERSION_TABLE, Base, Store, sqlite_url
 from course.plan import load_course
+from tests.sample import copy_sample_course
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from course.present.process import running_voila
-from tests.present.conftest import free_port, render
+from course.testing import free_port
+from course.testing.voila import render
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import pytest
 
 from course.plan import Course
 from course.present.synthetic import random_class, write_class
-from tests.present.conftest import render
+from course.testing.voila import render
 from tests.present.voila_client import KernelChannel, cell_outputs, error_outputs, kernel_id
 
 pytestmark = pytest.mark.slow

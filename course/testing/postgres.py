@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from liveserver import free_port
+from course.testing.net import free_port
 
 BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 

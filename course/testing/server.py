@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from typing import Any
 
 import httpx
 from websockets.sync.client import ClientConnection, connect
+
+from course.testing.net import free_port
 
 OTHERS_OFF = {
     "jupyterlab": False,
@@ -35,13 +36,7 @@ OTHERS_OFF = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
+class CourseServer:
     """Start, kill and restart one server on one course folder (same port, same token)."""
 
     def __init__(self, course: Path, *, db_url: str | None = None, **traits: Any) -> None:

@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import httpx
 
 from course.live import server_argv
 from course.plan import Course
+from course.testing.net import free_port
 
 UNNEEDED = [
     "jupyter_lsp",
@@ -40,12 +40,6 @@ UNNEEDED = [
     "notebook_shim",
     "voila.server_extension",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

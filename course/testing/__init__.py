@@ -1,0 +1,18 @@
+"""Test helpers for a course and for the kit: real servers on loopback, copies of a course.
+
+A course author's repository can reuse them, as the kit's own tests do, with the
+pytest plugin ``course.testing.pytest_plugin`` (add ``-p course.testing.pytest_plugin``
+to pytest's options). They need the kit's ``test`` extra (httpx, websockets, psutil).
+
+* ``copy_course``: the course's plan, notebooks and exercises in a scratch folder;
+* ``CourseServer``: a real Jupyter server with the course extension, on loopback;
+* ``CollabServer`` and ``CollabClient``: jupyter-collaboration rooms without a browser;
+* ``PostgresServer``: a throwaway PostgreSQL server from Debian's binaries;
+* ``render``: a Voila page fetched with a deadline; ``free_port``.
+"""
+
+from course.testing.courses import copy_course
+from course.testing.net import free_port
+from course.testing.server import CourseServer
+
+__all__ = ["CourseServer", "copy_course", "free_port"]

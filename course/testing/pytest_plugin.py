@@ -1,0 +1,100 @@
+"""Fixtures for testing a course built with the kit (and the kit itself), on real components.
+
+Enable with ``-p course.testing.pytest_plugin`` (in ``addopts``). The course under
+test is the one holding course.yml at or above pytest's root folder, or the folder
+given with ``--course-root``. Every fixture works on a copy, so tests never write
+into the course's checkout:
+
+* ``course_copy``: a fresh copy of the course (plan, notebooks, exercises);
+* ``course_built``: a copy after ``course build`` (student versions, syllabus, calendar);
+* ``course_graded``: a built copy where one learner submitted the student version of
+  the first exercise, graded by ``course grade``;
+* ``course_server``: a real Jupyter server with the course extension on loopback,
+  shared by the tests of a session (each test makes its own live sessions).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from course.plan import Course, find_course, load_course
+from course.testing.courses import copy_course
+from course.testing.server import CourseServer
+
+LEARNER = "learner1"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--course-root",
+        default=None,
+        help="Folder of the course under test (default: the nearest course.yml above rootdir).",
+    )
+
+
+@pytest.fixture(scope="session")
+def course_root(pytestconfig: pytest.Config) -> Path:
+    """The course under test: its folder in the checkout (never written to)."""
+    given = pytestconfig.getoption("--course-root")
+    return find_course(Path(given) if given else pytestconfig.rootpath)
+
+
+@pytest.fixture
+def course_copy(course_root: Path, tmp_path: Path) -> Course:
+    """A copy of the course, safe to edit and to fill with generated data."""
+    return load_course(copy_course(course_root, tmp_path / "course"))
+
+
+@pytest.fixture
+def course_built(course_copy: Course) -> Course:
+    """A copy of the course after ``course build``."""
+    from course.publish import build
+
+    build(course_copy)
+    return course_copy
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A graded submission: whose, of what, and the report ``course grade`` gave."""
+
+    course: Course
+    assignment: str
+    student: str
+    score: float
+    max_score: float
+
+
+@pytest.fixture
+def course_graded(course_built: Course) -> Graded:
+    """The student version of the first exercise, submitted unchanged by one learner, graded."""
+    from course.grading import grade
+    from course.layout import release_folder, submission_folder
+
+    if not course_built.assignments():
+        pytest.skip("the course has no exercise to grade")
+    assignment = course_built.assignments()[0]
+    shutil.copytree(
+        release_folder(course_built, assignment),
+        submission_folder(course_built, LEARNER, assignment),
+    )
+    report = grade(course_built, assignment)
+    (result,) = report.results
+    return Graded(course_built, assignment, LEARNER, result.score, result.max_score)
+
+
+@pytest.fixture(scope="session")
+def course_server(
+    course_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CourseServer]:
+    """A running course server on a copy of the course, for the whole test session."""
+    copy = copy_course(course_root, tmp_path_factory.mktemp("course-server") / "course")
+    server = CourseServer(copy)
+    server.start()
+    yield server
+    server.stop()
