@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
 from course.plan import Course, load_course
 from course.present import PresentOptions, voila_command
 from course.present.process import running_voila
-
-
-def render(url: str, *, deadline: float = 60.0, **kwargs: object) -> httpx.Response:
-    """GET a Voila page with a deadline on the whole body: a stalled render fails the test.
-
-    Voila streams heartbeats while a cell runs, so a per-read timeout never fires on
-    a stalled render. (Renders of the apps used to stall under load, a kernel reply
-    stranded in Voila's shell socket: fixed by ``course.present.kernel_client``, issue 6.)
-    """
-    end = time.monotonic() + deadline
-    chunks = []
-    with httpx.stream("GET", url, timeout=30, **kwargs) as reply:  # type: ignore[arg-type]
-        for chunk in reply.iter_bytes():
-            chunks.append(chunk)
-            if time.monotonic() > end:
-                raise TimeoutError(f"{url} did not finish rendering within {deadline:.0f} s")
-    return httpx.Response(reply.status_code, headers=reply.headers, content=b"".join(chunks))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from course.testing import free_port
 
 
 @pytest.fixture
