@@ -10,11 +10,11 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from course.check.exercises import check_exercises
 from course.check.lint import lint_notebook
 from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import CheckResult
 from course.errors import PlanError
-from course.grading.validate import check_exercises
 from course.learn import QuizError, load_quizzes
 from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course

@@ -5,7 +5,7 @@ gradebook and ``autograded/`` folder, exactly as ``nbgrader autograde`` would
 score them, so formgrader, ``generate_feedback`` and ``export`` work unchanged.
 
 The names are loaded lazily: the kernel fork server imports
-``course.grading.forkserver`` and must not pay for nbgrader, nbformat and
+``course.grading.forked.server`` and must not pay for nbgrader, nbformat and
 jsonschema (seconds of imports) before it forks every kernel.
 """
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         Progress,
         SubmissionResult,
     )
-    from course.grading.sandbox import Limits
+    from course.sandbox import Limits
 
 _WHERE = {
     "grade": "course.grading.api",
@@ -37,7 +37,7 @@ _WHERE = {
     "Progress": "course.grading.report",
     "SubmissionResult": "course.grading.report",
     "grade_config": "course.grading.engine",
-    "Limits": "course.grading.sandbox",
+    "Limits": "course.sandbox",
 }
 
 __all__ = [

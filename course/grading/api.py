@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from course.grading.kernel import ForkServer
+from course.grading.forked.client import ForkServer
 from course.plan import Course
 
 if TYPE_CHECKING:

@@ -39,9 +39,9 @@ from nbgrader.utils import find_all_files
 from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
-from course.grading import sandbox
+from course import sandbox
+from course.grading.forked.client import CellRunner, ForkServer
 from course.grading.gradebook import shared_gradebook
-from course.grading.kernel import CellRunner, ForkServer
 from course.grading.pipeline import Pipeline, notebook_ids
 from course.grading.report import (
     GradeReport,
@@ -50,7 +50,7 @@ from course.grading.report import (
     Progress,
     SubmissionResult,
 )
-from course.grading.schemas import fast_validation
+from course.grading.schema_checks import fast_validation
 
 
 def grade_config(

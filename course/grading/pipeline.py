@@ -34,8 +34,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets.config import Config
 
+from course.grading.forked.client import CellRunner, KernelStartError, RunnerDied
 from course.grading.gradebook import shared_gradebook
-from course.grading.kernel import CellRunner, KernelStartError, RunnerDied
 
 REPLY_GRACE_SECONDS = 0.05
 # nbclient's ``metadata.execution`` keys, from the runner's start and end of a cell

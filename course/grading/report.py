@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from course import sandbox
 from course.errors import CourseError
-from course.grading import sandbox
 
 
 class GradingError(CourseError):

@@ -409,7 +409,7 @@ def test_fork_bomb_is_capped_and_reaped(hostile):
     assert 0 < forked < 64
     assert _result(report, "forkbomb").score == 9.0
     leftovers = subprocess.run(  # this test's own fork servers: other runs share the machine
-        ["pgrep", "-P", str(os.getpid()), "-f", "course.grading.forkserver"],
+        ["pgrep", "-P", str(os.getpid()), "-f", "course.grading.forked.server"],
         capture_output=True,
         text=True,
     )

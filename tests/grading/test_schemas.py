@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import nbbase
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
-from course.grading.schemas import fast_validation
+from course.grading.schema_checks import fast_validation
 
 OUTPUTS = [
     ("stream", {"output_type": "stream", "name": "stdout", "text": "hi\n"}),

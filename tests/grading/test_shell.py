@@ -9,7 +9,7 @@ import sys
 SCRIPT = r"""
 import json, os, tempfile
 os.environ["IPYTHONDIR"] = tempfile.mkdtemp()
-from course.grading import shell as prepared
+from course.grading.forked import shell as prepared
 
 shell = prepared.build_shell()
 cells = [

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import CourseError
-from course.grading.frames import FRAME_HEADER, MAX_FRAME_BYTES, encode_frame
+from course.grading.forked.frames import FRAME_HEADER, MAX_FRAME_BYTES, encode_frame
 
 
 class KernelStartError(CourseError):
@@ -49,7 +49,7 @@ class ForkServer:
         self.ipython_dir = Path(tempfile.mkdtemp(prefix="course-ipython-"))
         environment = {**os.environ, "IPYTHONDIR": str(self.ipython_dir)}
         self._process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "course.grading.forkserver"]
+            [sys.executable, "-P", "-m", "course.grading.forked.server"]
             + ([str(self._source)] if self._source else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -111,7 +111,7 @@ class RunnerDied(CourseError):
 
 
 class CellRunner:
-    """One forked, confined runner process (``course.grading.runner``), seen from the grader.
+    """One forked, confined runner process (``course.grading.forked.runner``), seen from the grader.
 
     The grader listens on a Unix socket in the runner's private folder before
     asking for the fork; the runner connects, confines itself and says it is

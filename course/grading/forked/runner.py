@@ -37,7 +37,7 @@ from typing import Any
 from ipykernel.kernelbase import Kernel
 from jupyter_client.session import Session
 
-from course.grading.frames import encode_frame, read_frame
+from course.grading.forked.frames import encode_frame, read_frame
 
 MAX_LINES = 1000  # nbgrader's LimitOutput.max_lines: stream lines after these are dropped anyway
 FLUSH_BYTES = 64 << 10  # ipykernel flushes on a timer; a bound on the buffer does the same job

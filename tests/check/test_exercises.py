@@ -17,7 +17,7 @@ import pytest
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from course.grading.validate import ExerciseCheck, check_exercises
+from course.check.exercises import ExerciseCheck, check_exercises
 from course.plan import load_course
 
 pytestmark = pytest.mark.slow

@@ -4,12 +4,12 @@ Why: ``nbgrader autograde`` pays a fresh interpreter, ipykernel, numpy and
 pandas import (about a second) for every notebook. Here that cost is paid once;
 each notebook gets a fork of the warmed-up process, shell included.
 
-Run as ``python -P -m course.grading.forkserver [SOURCE]`` (the assignment's
+Run as ``python -P -m course.grading.forked.server [SOURCE]`` (the assignment's
 source folder: what to preload and which cells to prepare, see ``preload``);
 it reads one JSON request a line on stdin (``{"run_dir", "socket", "cwd",
 "env", "read", "write", "limits", "cgroup"}``) and answers ``{"pid": ...}`` or
 ``{"error": ...}``.
-The fork becomes a cell runner (``course.grading.runner``) on a shell built
+The fork becomes a cell runner (``course.grading.forked.runner``) on a shell built
 here, once, before the first fork.
 When root, the server leaves the network at start (a network namespace of its
 own, with no interface up, shared by every kernel: making one per kernel cost
@@ -63,8 +63,9 @@ RUNNER_NICENESS = 10
 
 def main() -> None:
     """Serve spawn requests until stdin closes, then kill every kernel still running."""
-    from course.grading import sandbox, shell
-    from course.grading.preload import assignment_code, imports
+    from course import sandbox
+    from course.grading.forked import shell
+    from course.grading.forked.preload import assignment_code, imports
 
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     global SHELL
@@ -164,7 +165,7 @@ _OWN_PID_NAMESPACE: int | None = None
 def _prepare_namespaces() -> None:
     """Root only: leave the network, once for the server and all its kernels; keep a handle
     on the server's PID namespace, to which each fork returns before making a new one."""
-    from course.grading import sandbox
+    from course import sandbox
 
     global _OWN_PID_NAMESPACE
     if os.geteuid() != 0:
@@ -182,7 +183,7 @@ def _next_fork_in_new_pid_namespace() -> bool:
     ``unshare(CLONE_NEWPID)`` works once per namespace the children go to, so
     the server first points its children back at its own namespace (``setns``).
     """
-    from course.grading import sandbox
+    from course import sandbox
 
     if _OWN_PID_NAMESPACE is None:
         return False
@@ -196,7 +197,8 @@ def _next_fork_in_new_pid_namespace() -> bool:
 
 def _become_kernel(request_pipe: int, namespaces: list[str]) -> None:
     """Wait for the request, connect to the grader, confine, then run cells (never returns)."""
-    from course.grading import runner, sandbox
+    from course import sandbox
+    from course.grading.forked import runner
 
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     with os.fdopen(request_pipe, "rb") as pipe:
@@ -218,7 +220,7 @@ def _become_kernel(request_pipe: int, namespaces: list[str]) -> None:
 
 
 def _confine(request: dict) -> list[str]:
-    from course.grading import sandbox
+    from course import sandbox
 
     applied: list[str] = []
     os.setsid()
