@@ -25,8 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from course.layout import gradebook_path
-from course.live.store import ProgressEvent, Store
+from course.live.store import Store
 from course.plan import Course, Module
+from course.record import ProgressEvent
 
 Shares = dict[tuple[str, str], float]
 

@@ -35,11 +35,11 @@ from course.live.store import (
     LiveSession,
     Participant,
     Poll,
-    ProgressEvent,
     Question,
     Store,
 )
 from course.plan import Course
+from course.record import ProgressEvent
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed on phones
 CODE_LENGTH = 6

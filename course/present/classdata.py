@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from course.layout import gradebook_path
 from course.learn.events import DB_NAME
 from course.learn.progress import module_of
-from course.live.store import ProgressEvent
 from course.plan import Course
+from course.record import ProgressEvent
 
 LIVE_STORE = "live.sqlite"
 

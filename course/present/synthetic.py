@@ -3,9 +3,10 @@
 It lives in the package, not in benchmarks/, because three callers need it: the tests
 (a small, hand-specified class whose numbers are computed by hand), the instructor
 dashboard on the sample course (a seeded random class), and demos. It writes through
-the same stores real learners fill (the course server's event table, nbgrader's
-gradebook with the assignments' real grade cells), only under the course's ignored
-data folder, and idempotently: rerunning with the same seed changes nothing.
+the same stores real learners fill (the class record's event table in the course
+server's store, nbgrader's gradebook with the assignments' real grade cells), only
+under the course's ignored data folder, and idempotently: rerunning with the same
+seed changes nothing.
 
     python -m course.present.synthetic [--course PATH] [--learners 30] [--seed 1]
 """
@@ -21,11 +22,10 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course.layout import SOURCE_DIRECTORY, ensure_gradebook, gradebook_path
+from course.layout import SOURCE_DIRECTORY, ensure_gradebook, gradebook_path, live_store_path
 from course.learn.events import KIT, VERBS
-from course.live.store import ProgressEvent, Store, sqlite_url
 from course.plan import Course, load_course
-from course.present.classdata import LIVE_STORE
+from course.record import Database, sqlite_url, store_events
 
 Check = tuple[str, str, bool, float]  # module, exercise, success, scaled score
 
@@ -69,19 +69,19 @@ def write_class(course: Course, learners: list[SyntheticLearner]) -> None:
 
 
 def write_events(course: Course, learners: list[SyntheticLearner]) -> None:
+    """Into the course server's default store: the record's table, which the server shares."""
     course.data_path.mkdir(parents=True, exist_ok=True)
-    store = Store(sqlite_url(course.data_path / LIVE_STORE))
+    database = Database(sqlite_url(live_store_path(course)))
     try:
-        store.migrate()
+        database.migrate()
         rows = [
             _event_row(course, learner.name, i, check)
             for learner in learners
             for i, check in enumerate(learner.checks)
         ]
-        with store.session() as db:
-            store.insert_new(db, ProgressEvent, rows)
+        store_events(database, rows)
     finally:
-        store.dispose()
+        database.dispose()
 
 
 def _event_row(course: Course, learner: str, index: int, check: Check) -> dict:

@@ -16,8 +16,10 @@ from alembic.migration import MigrationContext
 from course.live.errors import Conflict, Invalid, NotFound
 from course.live.schemas import FormGroups, NewPoll, Statement, parse
 from course.live.service import LiveService
-from course.live.store import VERSION_TABLE, Base, Store, sqlite_url
+from course.live.store import LIVE, Base, Store, sqlite_url
 from course.plan import load_course
+from course.record import ProgressEvent
+from course.record.store import EVENTS
 from tests.sample import copy_sample_course
 
 
@@ -45,14 +47,20 @@ def statement(actor: str = "ada", scaled: float = 1.0, name: str = "m1-squares")
     }
 
 
+def _models_table(name: str, type_: str, parent: object) -> bool:
+    return not (type_ == "table" and name.endswith("_alembic_version"))
+
+
 def test_migrations_build_exactly_the_models_schema_in_wal_mode(tmp_path: Path) -> None:
     store = Store(sqlite_url(tmp_path / "s.sqlite"))
     store.migrate()
     store.migrate()  # a second start changes nothing
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-        assert compare_metadata(context, Base.metadata) == []
-        assert context.get_current_revision() == "0001"
+        context = MigrationContext.configure(connection, opts={"include_name": _models_table})
+        assert compare_metadata(context, [Base.metadata, ProgressEvent.metadata]) == []
+        for chain, head in ((LIVE, "0001"), (EVENTS, "r0001")):
+            opts = {"version_table": chain.version_table}
+            assert MigrationContext.configure(connection, opts=opts).get_current_revision() == head
     with sqlite3.connect(tmp_path / "s.sqlite") as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 

@@ -1,4 +1,8 @@
-"""live sessions, polls, questions, groups, progress events
+"""live sessions, polls, questions, groups
+
+This revision first also created ``progress_events``; that table now belongs to the
+class record's own chain (course/record/migrations, revision r0001), which adopts it in
+stores made before and creates it in new ones. The end schema is the same either way.
 
 Revision ID: 0001
 Revises:
@@ -30,25 +34,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_live_sessions")),
         sa.UniqueConstraint("join_code", name=op.f("uq_live_sessions_join_code")),
     )
-    op.create_table(
-        "progress_events",
-        sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("actor", sa.String(length=200), nullable=False),
-        sa.Column("verb", sa.String(length=60), nullable=False),
-        sa.Column("kind", sa.String(length=60), nullable=False),
-        sa.Column("object_name", sa.String(length=300), nullable=False),
-        sa.Column("course", sa.String(length=60), nullable=True),
-        sa.Column("module", sa.String(length=60), nullable=True),
-        sa.Column("success", sa.Boolean(), nullable=True),
-        sa.Column("scaled", sa.Float(), nullable=True),
-        sa.Column("timestamp", sa.String(length=40), nullable=False),
-        sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_progress_events")),
-    )
-    with op.batch_alter_table("progress_events", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_progress_events_actor"), ["actor"], unique=False)
-
     op.create_table(
         "live_groups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -203,8 +188,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_live_groups_session_id"))
 
     op.drop_table("live_groups")
-    with op.batch_alter_table("progress_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_progress_events_actor"))
-
-    op.drop_table("progress_events")
     op.drop_table("live_sessions")
