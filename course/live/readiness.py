@@ -1,117 +1,50 @@
-"""Readiness for a live session: who reached the mastery share of the prerequisite work.
+"""Readiness on the presenter page: the class record's readiness, counted over the participants.
 
-The prerequisite modules of a session are its own module (in a flipped classroom its
-exercise is due before the meeting) and the modules it ``requires``, those that have
-an exercise. A learner's share for a module is their graded score over the maximum in
-nbgrader's gradebook when they have a submission, else the mean of their best
-``check()`` scores per exercise from progress events (practice, not grades). They are
-ready when every prerequisite share reaches that module's ``mastery``.
-
-Participants are matched to learners by display name (case-insensitive); anonymous
-participants cannot be, so the reply gives both the participants' and all learners'
-numbers.
+The rule and the numbers are the class record's (``course.record.mastery``), read
+from the same gradebook and events the dashboard reads. What is live's own is the
+step from a participant to a learner id, and today that is a stand-in: participants
+join with a code and a display name and carry no learner id, so ``learner_ids``
+matches the display name to an id, case-insensitively. When issue 12's roster and
+sign-in give participants their learner id, that function is what goes away.
+Anonymous participants cannot be matched, so the reply gives both the participants'
+and all learners' numbers.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from nbgrader.api import Assignment, SubmittedAssignment
-from sqlalchemy import create_engine, select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
-from course.layout import gradebook_path
-from course.live.store import Store
-from course.plan import Course, Module
-from course.record import ProgressEvent
-
-Shares = dict[tuple[str, str], float]
+from course.plan import Course
+from course.record import load_class
+from course.record import readiness as class_readiness
+from course.record.store import Database
 
 
-def prerequisites(course: Course, module_id: str) -> list[Module]:
-    module = course.module(module_id)
-    chain = [module, *(course.module(r) for r in module.requires)]
-    return [m for m in chain if m.exercise is not None]
+def learner_ids(names: Sequence[str], learners: Collection[str]) -> list[str]:
+    """The learner id of each display name that matches one (case-insensitively), in order."""
+    by_name = {learner.casefold(): learner for learner in learners}
+    return [by_name[name.casefold()] for name in names if name and name.casefold() in by_name]
 
 
-def readiness(course: Course, module_id: str, store: Store, names: Sequence[str]) -> dict:
+def readiness(course: Course, module_id: str, store: Database, names: Sequence[str]) -> dict:
     """The share of participants (and of all known learners) ready for this module's session."""
-    modules = prerequisites(course, module_id)
-    graded = gradebook_shares(gradebook_path(course), modules)
-    practised = event_shares(store, course, modules)
-    learners = {who for who, _ in graded} | {who for who, _ in practised}
-
-    def share(who: str, module: Module) -> float:
-        return graded.get((who, module.id), practised.get((who, module.id), 0.0))
-
-    ready = {w for w in learners if all(share(w, m) >= m.exercise.mastery for m in modules)}
-    by_name = {w.casefold(): w for w in learners}
-    known = [by_name[n.casefold()] for n in names if n and n.casefold() in by_name]
-    known_ready = [w for w in known if w in ready]
+    record = load_class(course, events=store.engine)
+    standing = class_readiness(course, record, module_id)
+    known = learner_ids(names, record.learners)
+    known_ready = [learner for learner in known if learner in standing.ready]
     return {
         "module": module_id,
         "prerequisites": [
             {"module": m.id, "assignment": m.exercise.assignment, "mastery": m.exercise.mastery}
-            for m in modules
+            for m in standing.prerequisites
+            if m.exercise is not None
         ],
         "participants": _part(len(names), len(known), len(known_ready)),
-        "learners": _part(len(learners), len(learners), len(ready)),
+        "learners": _part(len(record.learners), len(record.learners), len(standing.ready)),
     }
 
 
 def _part(total: int, known: int, ready: int) -> dict[str, Any]:
     share = ready / known if known else None
     return {"total": total, "known": known, "ready": ready, "share": share}
-
-
-def gradebook_shares(path: Path, modules: Sequence[Module]) -> Shares:
-    """score / max_score of each student's submission, read-only; nothing when no gradebook."""
-    if not path.exists() or not modules:
-        return {}
-    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
-    by_assignment = {m.exercise.assignment: m.id for m in modules}
-    shares: Shares = {}
-    try:
-        with Session(engine) as db:
-            rows = db.scalars(
-                select(SubmittedAssignment)
-                .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-                .where(Assignment.name.in_(list(by_assignment)))
-            ).all()
-            for row in rows:
-                if row.max_score:
-                    module = by_assignment[row.assignment.name]
-                    shares[(row.student_id, module)] = float(row.score) / float(row.max_score)
-    except SQLAlchemyError:  # a gradebook being written or from another nbgrader: no grades
-        return {}
-    finally:
-        engine.dispose()
-    return shares
-
-
-def event_shares(store: Store, course: Course, modules: Sequence[Module]) -> Shares:
-    """Mean over exercises of each learner's best scaled ``check()`` score, per module."""
-    wanted = [m.id for m in modules]
-    best: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    with store.session() as db:
-        rows = db.execute(
-            select(
-                ProgressEvent.actor,
-                ProgressEvent.module,
-                ProgressEvent.object_name,
-                ProgressEvent.scaled,
-            ).where(
-                ProgressEvent.verb == "checked",
-                ProgressEvent.module.in_(wanted),
-                ProgressEvent.course.in_([course.id]),
-                ProgressEvent.scaled.is_not(None),
-            )
-        ).all()
-    for actor, module, name, scaled in rows:
-        exercises = best[(actor, module)]
-        exercises[name] = max(exercises.get(name, 0.0), scaled)
-    return {key: sum(v.values()) / len(v) for key, v in best.items() if v}

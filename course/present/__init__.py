@@ -2,11 +2,11 @@
 
 ``present(course, notebook, PresentOptions(...))`` serves one notebook on preheated
 kernels with the kit's template and a cap on visitors; ``export_apps(course)``
-writes the plan's apps as static HTML into the built site; ``load_class`` and the
-functions of ``course.present.dashboard`` give the instructor's numbers.
+writes the plan's apps as static HTML into the built site; the functions of
+``course.present.dashboard`` give the instructor's numbers from the class record
+(``course.record.load_class``).
 """
 
-from course.present.classdata import ClassRecord, load_class
 from course.present.dashboard import (
     funnel,
     hardest_tests,
@@ -19,14 +19,12 @@ from course.present.export import export_apps
 from course.present.serve import PresentError, PresentOptions, present, voila_command
 
 __all__ = [
-    "ClassRecord",
     "PresentError",
     "PresentOptions",
     "export_apps",
     "funnel",
     "hardest_tests",
     "histogram",
-    "load_class",
     "next_session",
     "not_ready",
     "present",

@@ -22,13 +22,12 @@ from course.present import (
     funnel,
     hardest_tests,
     histogram,
-    load_class,
     next_session,
     not_ready,
     score_distributions,
 )
-from course.present.classdata import ClassRecord
 from course.present.synthetic import SyntheticLearner, random_class, write_class
+from course.record import ClassRecord, load_class
 
 PS1_FULL = {
     "test-average-speed-values": 2,
