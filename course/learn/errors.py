@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from course.errors import CourseError, Problem
+from course.errors import CourseError
+from course.questions import QuestionError
 
 
 class LearnError(CourseError):
@@ -13,12 +14,9 @@ class ExerciseError(LearnError):
     """An exercise is badly defined, or its reference solution fails its own tests."""
 
 
-class QuizError(LearnError):
+class QuizError(LearnError, QuestionError):
     """A quiz is badly defined: no correct answer, an unknown option, unreadable YAML.
 
-    Carries every problem found, each located by file (or quiz), line and field.
+    Carries every problem found (``problems``), each located by file (or quiz), line and
+    field; the rules are the question model's (``course.questions``).
     """
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))

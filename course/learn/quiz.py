@@ -2,7 +2,8 @@
 
 A quiz is defined inline or in a YAML file beside the notebook (default
 ``quizzes.yml``, looked for in the kernel's working directory, or ``file=``), one
-mapping per question id::
+mapping per question id, in the question dialect live polls use too
+(``course.questions``)::
 
     m1-len:
       question: What does len([3, 1, 2]) give?
@@ -19,46 +20,27 @@ file, line and question id before any learner sees it.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
-
-from course.errors import Problem, yaml_syntax_problem
+from course.errors import Problem
 from course.learn.display import Line, Panel
 from course.learn.errors import LearnError, QuizError
 from course.learn.events import KIT, record
+from course.questions import (
+    KINDS,
+    QUIZ,
+    Question,
+    QuestionError,
+    build_question,
+    load_questions,
+    normalise_text,
+    number_matches,
+)
 
-KINDS = {
-    "single": "choose one",
-    "multiple": "choose all that apply",
-    "numeric": "a number",
-    "text": "a short answer",
-}
-FIELDS = ("question", "kind", "options", "correct", "tolerance", "explanation", "module")
 DEFAULT_FILE = "quizzes.yml"
-
-
-@dataclass(frozen=True)
-class QuizSpec:
-    """A validated question: whatever it accepts as right can actually be answered."""
-
-    id: str
-    question: str
-    kind: str
-    correct: tuple[Any, ...]
-    options: tuple[str, ...] = ()
-    feedback: Mapping[str, str] = field(default_factory=dict)
-    tolerance: float = 0.0
-    explanation: str | None = None
-    module: str | None = None
 
 
 class Feedback(Panel):
@@ -70,104 +52,10 @@ class Feedback(Panel):
         super().__init__(f"{quiz_id}: {verdict}", lines)
 
 
-def normalise_text(answer: str) -> str:
-    """Short answers compare without case or spaces: ' Data Frame' matches 'dataframe'."""
-    return re.sub(r"\s+", "", str(answer)).casefold()
+_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, Question] | QuizError]] = {}
 
 
-def build_spec(quiz_id: str, fields: Mapping[str, Any], where: Any) -> QuizSpec:
-    """Validate one question's fields; ``where(field)`` locates a problem (file and line)."""
-    problems: list[Problem] = []
-
-    def fail(name: str, message: str) -> None:
-        problems.append(where(name, message))
-
-    for name in fields:
-        if name not in FIELDS:
-            close = get_close_matches(str(name), FIELDS, n=1)
-            also = f"did you mean {close[0]!r}? " if close else ""
-            fail(name, f"unknown key {name!r}; {also}valid keys: {', '.join(FIELDS)}")
-    question, kind = fields.get("question"), fields.get("kind")
-    if not isinstance(question, str) or not question.strip():
-        fail("question", "needs the question's text")
-    if kind not in KINDS:
-        fail("kind", f"is {kind!r}; write one of {', '.join(KINDS)}")
-    options, feedback = _options(fields.get("options"), kind, fail)
-    correct = _correct(fields.get("correct", None), "correct" in fields, kind, options, fail)
-    tolerance = fields.get("tolerance", 0.0)
-    if tolerance is None or isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
-        fail("tolerance", f"is {tolerance!r}; write a number like 0.01")
-    elif kind != "numeric" and "tolerance" in fields:
-        fail("tolerance", "only numeric quizzes have a tolerance")
-    if problems:
-        raise QuizError(problems)
-    return QuizSpec(
-        id=quiz_id,
-        question=str(question),
-        kind=str(kind),
-        correct=correct,
-        options=options,
-        feedback=feedback,
-        tolerance=float(tolerance),
-        explanation=_text_or_none(fields.get("explanation")),
-        module=_text_or_none(fields.get("module")),
-    )
-
-
-def _options(raw: Any, kind: Any, fail: Any) -> tuple[tuple[str, ...], dict[str, str]]:
-    if kind not in ("single", "multiple"):
-        if raw is not None:
-            fail("options", f"a {kind} quiz has no options; remove them or use kind: single")
-        return (), {}
-    if isinstance(raw, Mapping):
-        feedback = {str(k): str(v) for k, v in raw.items() if v is not None}
-        options = tuple(str(k) for k in raw)
-    elif isinstance(raw, list) and not isinstance(raw, str):
-        options, feedback = tuple(str(o) for o in raw), {}
-    else:
-        fail("options", "a choice quiz needs options: a list, or a mapping of option: feedback")
-        return (), {}
-    if len(options) < 2:
-        fail("options", "a choice quiz needs at least two options")
-    if len(set(options)) != len(options):
-        fail("options", "has the same option twice")
-    return options, feedback
-
-
-def _correct(
-    raw: Any, given: bool, kind: Any, options: tuple[str, ...], fail: Any
-) -> tuple[Any, ...]:
-    if not given or raw is None or raw == [] or raw == "":
-        fail("correct", "has no correct answer; add correct: with the right answer")
-        return ()
-    if kind in ("single", "multiple"):
-        values = [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
-        missing = [v for v in values if v not in options]
-        if missing and options:
-            valid = ", ".join(repr(o) for o in options)
-            fail("correct", f"{', '.join(map(repr, missing))} is not among the options {valid}")
-        if kind == "single" and len(values) != 1:
-            fail("correct", "a single-choice quiz has one correct option (or use kind: multiple)")
-        return tuple(values)
-    if kind == "numeric":
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            fail("correct", f"is {raw!r}; a numeric quiz needs a number")
-            return ()
-        return (float(raw),)
-    values = raw if isinstance(raw, list) else [raw]
-    if not all(isinstance(v, str | int | float) for v in values):
-        fail("correct", "a text quiz needs an accepted answer, or a list of them")
-    return tuple(str(v) for v in values)
-
-
-def _text_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, QuizSpec] | QuizError]] = {}
-
-
-def cached_quizzes(path: Path | str) -> dict[str, QuizSpec]:
+def cached_quizzes(path: Path | str) -> dict[str, Question]:
     """``load_quizzes``, read again only when the file changed (its mtime, size or inode).
 
     Every ``quiz(id)`` call of a lesson reads the same file: this keeps it to one parse,
@@ -183,7 +71,7 @@ def cached_quizzes(path: Path | str) -> dict[str, QuizSpec]:
     cached = _CACHE.get(path)
     if cached is None or cached[0] != key:
         try:
-            loaded: dict[str, QuizSpec] | QuizError = load_quizzes(path)
+            loaded: dict[str, Question] | QuizError = load_quizzes(path)
         except QuizError as error:
             loaded = error
         cached = _CACHE[path] = (key, loaded)
@@ -209,45 +97,18 @@ def _not_found(path: Path, given: bool) -> QuizError:
     return QuizError([Problem(str(path), None, "", message)])
 
 
-def load_quizzes(path: Path | str) -> dict[str, QuizSpec]:
+def load_quizzes(path: Path | str) -> dict[str, Question]:
     """Every question in a quiz file, validated; problems name the file, line and question."""
-    path = Path(path)
-    shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        reason = "does not exist" if isinstance(error, FileNotFoundError) else str(error)
-        raise QuizError([Problem(shown, None, "", f"{reason} (looked in {Path.cwd()})")]) from None
-    try:
-        raw = YAML(typ="rt").load(text)
-    except YAMLError as error:
-        raise QuizError([yaml_syntax_problem(shown, error)]) from None
-    if not isinstance(raw, CommentedMap):
-        raise QuizError([Problem(shown, 1, "", "expected question ids, each with its fields")])
-    specs, problems = {}, []
-    for quiz_id, fields in raw.items():
-        id_line = raw.lc.key(quiz_id)[0] + 1
-        if not isinstance(fields, CommentedMap):
-            problems.append(Problem(shown, id_line, str(quiz_id), "expected the question's fields"))
-            continue
-
-        def where(name: str, message: str, q=str(quiz_id), f=fields, at=id_line) -> Problem:
-            line = f.lc.key(name)[0] + 1 if name in f else at
-            return Problem(shown, line, f"{q}.{name}", message)
-
-        try:
-            specs[str(quiz_id)] = build_spec(str(quiz_id), fields, where)
-        except QuizError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise QuizError(problems)
-    return specs
+        return load_questions(path, QUIZ)
+    except QuestionError as error:
+        raise QuizError(error.problems) from None
 
 
 class Quiz:
     """One question the learner answers in a widget, or with ``answer()`` in text mode."""
 
-    def __init__(self, spec: QuizSpec) -> None:
+    def __init__(self, spec: Question) -> None:
         self.spec = spec
         self.id = spec.id
 
@@ -285,7 +146,7 @@ class Quiz:
         return self.text()
 
 
-def judge(spec: QuizSpec, value: Any) -> Feedback:
+def judge(spec: Question, value: Any) -> Feedback:
     """Compare an answer with the spec; ``correct`` is None when the answer is not valid."""
     if spec.kind == "single":
         return _judge_choices(spec, [value])
@@ -298,7 +159,7 @@ def judge(spec: QuizSpec, value: Any) -> Feedback:
     return _verdict(spec, ok, [Line("ok" if ok else "fail", _said(value, ok))])
 
 
-def _judge_choices(spec: QuizSpec, chosen: Iterable[Any]) -> Feedback:
+def _judge_choices(spec: Question, chosen: Iterable[Any]) -> Feedback:
     chosen = [str(c).strip() for c in chosen]
     unknown = [c for c in chosen if c not in spec.options]
     if unknown or not chosen:
@@ -318,17 +179,14 @@ def _judge_choices(spec: QuizSpec, chosen: Iterable[Any]) -> Feedback:
     return _verdict(spec, ok, lines)
 
 
-def _judge_number(spec: QuizSpec, value: Any) -> Feedback:
+def _judge_number(spec: Question, value: Any) -> Feedback:
     try:
         number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else value
         number = float(number)
     except (TypeError, ValueError):
         return Feedback(spec.id, None, [Line("muted", f"{value!r} is not a number")])
     (target,) = spec.correct
-    if spec.tolerance:
-        ok = abs(number - target) <= spec.tolerance
-    else:
-        ok = math.isclose(number, target, rel_tol=1e-9, abs_tol=1e-12)
+    ok = number_matches(number, target, spec.tolerance)
     return _verdict(spec, ok, [Line("ok" if ok else "fail", _said(value, ok))])
 
 
@@ -337,7 +195,7 @@ def _said(value: Any, ok: bool) -> str:
     return f"{shown} is right." if ok else f"{shown} is not the answer we expect."
 
 
-def _verdict(spec: QuizSpec, ok: bool, lines: list[Line]) -> Feedback:
+def _verdict(spec: Question, ok: bool, lines: list[Line]) -> Feedback:
     if ok and spec.explanation:
         lines.append(Line("info", spec.explanation))
     elif not ok:
@@ -389,4 +247,7 @@ def quiz(
     def where(name: str, message: str) -> Problem:
         return Problem(f"quiz {id!r}", None, name, message)
 
-    return Quiz(build_spec(id, fields, where))
+    try:
+        return Quiz(build_question(id, fields, where, QUIZ))
+    except QuestionError as error:
+        raise QuizError(error.problems) from None

@@ -1,14 +1,18 @@
-"""Poll definitions: read from a module's polls file (``live.polls`` in course.yml)."""
+"""Poll definitions: read from a module's polls file (``live.polls`` in course.yml).
+
+The file is in the question dialect lesson quizzes use too (``course.questions``),
+validated with the poll rules (``POLL``: a correct answer is optional); each poll
+becomes the body the instructor's API takes (``NewPoll``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ruamel.yaml import YAML, YAMLError
-
 from course.live.errors import Invalid
-from course.live.schemas import NewPoll, PollFile, parse
+from course.live.schemas import NewPoll
 from course.plan import Course, Module
+from course.questions import POLL, QuestionError, load_questions
 
 
 def module_polls(course: Course, module: Module) -> list[NewPoll]:
@@ -20,16 +24,9 @@ def module_polls(course: Course, module: Module) -> list[NewPoll]:
 
 
 def read_polls(path: Path, *, label: str) -> list[NewPoll]:
-    """Parse and validate a polls file; errors name the file and the field."""
+    """Parse and validate a polls file; errors name the file, the line and the poll."""
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as error:
-        raise Invalid(f"{label}: cannot read the polls file: {error}") from None
-    try:
-        polls = parse(PollFile, data).polls
-    except Invalid as error:
-        raise Invalid(f"{label}: {error}") from None
-    keys = [p.id for p in polls if p.id]
-    if len(keys) != len(set(keys)):
-        raise Invalid(f"{label}: poll ids must be unique")
-    return polls
+        questions = load_questions(path, POLL, label=label)
+    except QuestionError as error:
+        raise Invalid(str(error)) from None
+    return [NewPoll.from_question(question) for question in questions.values()]

@@ -23,7 +23,9 @@ from pydantic import (
     model_validator,
 )
 
+from course.errors import Problem
 from course.live.errors import Invalid
+from course.questions import POLL, Question, QuestionError, build_question
 
 MAX_BODY = 64 * 1024  # bytes of one JSON request body
 MAX_EVENTS_BODY = 2 * 1024 * 1024  # a learner's queue flushes 200 events at a time
@@ -93,7 +95,12 @@ class NumericCorrect(_Body):
 
 
 class NewPoll(_Body):
-    """A poll as written in a module's polls file or sent by the instructor."""
+    """A poll as the instructor sends it (and as a polls file's question becomes).
+
+    The JSON shape is the API's own (``correct``: option texts, or ``{value,
+    tolerance}``); whether the question holds together is the question model's rule
+    (``course.questions``, ``POLL``), the one polls files and quizzes are checked with.
+    """
 
     id: PollKey | None = None
     kind: PollKind
@@ -103,30 +110,43 @@ class NewPoll(_Body):
 
     @model_validator(mode="after")
     def _consistent(self) -> NewPoll:
-        choice = self.kind in ("single", "multiple")
-        if choice and len(self.options) < 2:
-            raise ValueError(f"a {self.kind} poll needs at least two options")
-        if not choice and self.options:
-            raise ValueError(f"a {self.kind} poll has no options")
-        if len(set(self.options)) != len(self.options):
-            raise ValueError("options must be different from each other")
-        if isinstance(self.correct, list):
-            if not choice:
-                raise ValueError(f"correct of a {self.kind} poll is not a list of options")
-            unknown = [c for c in self.correct if c not in self.options]
-            if unknown:
-                raise ValueError(f"correct names {unknown[0]!r}, which is not an option")
-            if self.kind == "single" and len(self.correct) != 1:
-                raise ValueError("a single poll has exactly one correct option")
-        if isinstance(self.correct, NumericCorrect) and self.kind != "numeric":
-            raise ValueError("{value, tolerance} is the correct answer of numeric polls only")
-        if self.kind == "text" and self.correct is not None:
-            raise ValueError("a text poll has no correct answer")
+        self.to_question()
         return self
 
+    def to_question(self) -> Question:
+        """The poll in the question model; ValueError naming the field when it does not hold."""
+        fields: dict[str, Any] = {"question": self.question, "kind": self.kind}
+        if self.options:
+            fields["options"] = list(self.options)
+        if isinstance(self.correct, NumericCorrect):
+            fields.update(correct=self.correct.value, tolerance=self.correct.tolerance)
+        elif self.correct is not None:
+            fields["correct"] = list(self.correct)
 
-class PollFile(_Body):
-    polls: Annotated[list[NewPoll], Field(max_length=100)]
+        def where(name: str, message: str) -> Problem:
+            return Problem("poll", None, name, message)
+
+        try:
+            return build_question(self.id or "poll", fields, where, POLL)
+        except QuestionError as error:
+            first = error.problems[0]
+            raise ValueError(f"{first.field}: {first.message}") from None
+
+    @classmethod
+    def from_question(cls, question: Question) -> NewPoll:
+        """A question of a polls file as the body ``LiveService.add_poll`` takes."""
+        correct: list[str] | NumericCorrect | None = None
+        if question.correct and question.kind in ("single", "multiple"):
+            correct = list(question.correct)
+        elif question.correct and question.kind == "numeric":
+            correct = NumericCorrect(value=question.correct[0], tolerance=question.tolerance)
+        return cls(
+            id=question.id,
+            kind=question.kind,  # type: ignore[arg-type]  # one of KINDS, checked by the model
+            question=question.question,
+            options=list(question.options),
+            correct=correct,
+        )
 
 
 class AnswerBody(_Body):

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from course.live.store import Group, LiveSession, Participant, Poll, Question
+from course.questions import number_matches
 
 STOPWORDS = frozenset(
     [
@@ -173,7 +174,8 @@ def _numeric(poll: Poll, numbers: list[float]) -> dict[str, Any]:
     correct = poll.correct or {}
     within = 0
     if "value" in correct:
-        within = sum(abs(n - correct["value"]) <= correct.get("tolerance", 0) for n in numbers)
+        target, tolerance = correct["value"], correct.get("tolerance", 0)
+        within = sum(number_matches(n, target, tolerance) for n in numbers)
     return {
         "median": statistics.median(numbers),
         "mean": statistics.fmean(numbers),

@@ -222,8 +222,32 @@ def test_export_neutralises_spreadsheet_formulas(service) -> None:
     assert rows[1][4] == "'=HYPERLINK(evil)" and rows[1][5] == "'@SUM(A1:A9)"
 
 
-def test_polls_created_live_are_validated() -> None:
-    with pytest.raises(Invalid, match="not an option"):
+def test_polls_created_live_are_validated_by_the_question_model() -> None:
+    with pytest.raises(Invalid, match="correct: 'c' is not among the options 'a', 'b'"):
         parse(NewPoll, {"kind": "single", "question": "q", "options": ["a", "b"], "correct": ["c"]})
-    with pytest.raises(Invalid, match="at least two options"):
+    with pytest.raises(Invalid, match="options: a choice poll needs at least two options"):
         parse(NewPoll, {"kind": "multiple", "question": "q", "options": ["a"]})
+    with pytest.raises(Invalid, match="correct: a text poll collects answers and has no correct"):
+        parse(NewPoll, {"kind": "text", "question": "q", "correct": ["x"]})
+    with pytest.raises(Invalid, match="correct: a single-choice poll has one correct option"):
+        parse(
+            NewPoll,
+            {"kind": "single", "question": "q", "options": ["a", "b"], "correct": ["a", "b"]},
+        )
+
+
+def test_a_poll_body_keeps_the_api_shape_and_becomes_a_question() -> None:
+    body = {
+        "id": "p1",
+        "kind": "numeric",
+        "question": "q",
+        "correct": {"value": 3, "tolerance": 0.5},
+    }
+    poll = parse(NewPoll, body)
+    assert poll.model_dump(exclude_defaults=True) == {
+        **body,
+        "correct": {"value": 3.0, "tolerance": 0.5},
+    }
+    question = poll.to_question()
+    assert (question.kind, question.correct, question.tolerance) == ("numeric", (3.0,), 0.5)
+    assert NewPoll.from_question(question) == poll
