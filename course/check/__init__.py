@@ -7,7 +7,6 @@ and (from the grading capability) the exercises.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from course.check.exercises import check_exercises
@@ -15,11 +14,11 @@ from course.check.lint import lint_notebook
 from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import CheckResult
 from course.errors import PlanError
-from course.learn import QuizError, load_quizzes
 from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course
+from course.questions import POLL, QUIZ, QuestionError, Use, load_questions
 
-__all__ = ["CheckResult", "check_quizzes", "notebooks_of", "run_checks", "run_notebook"]
+__all__ = ["CheckResult", "check_questions", "notebooks_of", "run_checks", "run_notebook"]
 
 
 def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
@@ -29,7 +28,7 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
     except PlanError as error:
         return [CheckResult("plan", p.file, False, str(p)) for p in error.problems]
     results = [CheckResult("plan", "course.yml", True, f"{len(course.modules)} modules valid")]
-    results += check_quizzes(course)
+    results += check_questions(course)
     for label, path in notebooks_of(course).items():
         results += lint_notebook(path, label=label)
     with tempfile.TemporaryDirectory(prefix="course-check-") as learner_data:
@@ -42,23 +41,27 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
     return results
 
 
-def check_quizzes(course: Course) -> list[CheckResult]:
-    """Validate every quiz file beside a lesson, including questions no cell displays yet."""
-    results = []
-    for path in sorted({p.parent / QUIZ_FILE for p in notebooks_of(course).values()}):
-        if not path.is_file():
-            continue
-        label = str(path.relative_to(course.root))
-        try:
-            count = len(load_quizzes(path))
-        except QuizError as error:
-            results += [
-                CheckResult("quiz", label, False, str(replace(p, file=label)))
-                for p in error.problems
-            ]
-        else:
-            results.append(CheckResult("quiz", label, True, f"{count} questions valid"))
-    return results
+def check_questions(course: Course) -> list[CheckResult]:
+    """Validate every quiz file beside a lesson and every polls file the plan names,
+    including questions no cell or session has shown yet."""
+    files: dict[Path, Use] = {
+        p.parent / QUIZ_FILE: QUIZ
+        for p in notebooks_of(course).values()
+        if (p.parent / QUIZ_FILE).is_file()
+    }
+    for module in course.modules:
+        if module.live and module.live.polls:
+            files[course.root / module.live.polls] = POLL
+    return [result for path in sorted(files) for result in _check_file(course, path, files[path])]
+
+
+def _check_file(course: Course, path: Path, use: Use) -> list[CheckResult]:
+    label = str(path.relative_to(course.root))
+    try:
+        count = len(load_questions(path, use, label=label))
+    except QuestionError as error:
+        return [CheckResult(use.name, label, False, str(p)) for p in error.problems]
+    return [CheckResult(use.name, label, True, f"{count} questions valid")]
 
 
 def notebooks_of(course: Course) -> dict[str, Path]:

@@ -83,6 +83,26 @@ def test_quiz_without_a_correct_answer_is_reported(mini_course: Path) -> None:
     assert failures[0].startswith("FAIL quizzes.yml:6: a-open")
 
 
+def test_polls_file_is_checked_with_the_question_model(mini_course: Path) -> None:
+    plan = mini_course / "course.yml"
+    plan.write_text(
+        plan.read_text().replace(
+            "      duration: 90min\n", "      duration: 90min\n      polls: polls/a.yml\n", 1
+        )
+    )
+    (mini_course / "polls").mkdir()
+    (mini_course / "polls" / "a.yml").write_text(
+        "a-fine:\n  question: How was it?\n  kind: text\n"
+        "a-pick:\n  question: Which one?\n  kind: single\n  options: [A, B]\n  correct: C\n"
+    )
+
+    result = CliRunner().invoke(main, ["--course", str(mini_course), "check"])
+
+    assert result.exit_code == 1
+    failures = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert failures == ["FAIL polls/a.yml:8: a-pick.correct: 'C' is not among the options 'A', 'B'"]
+
+
 def add_cell(notebook: Path, cell: dict) -> None:
     data = json.loads(notebook.read_text())
     data["cells"].append({"id": f"added{len(data['cells'])}", "metadata": {}, **cell})
