@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -61,18 +61,22 @@ NO_GRADES = Grades(frozenset(), (), ())
 
 
 def read_gradebook(path: Path) -> Grades:
-    """Students, submission totals and autograded test scores; empty when there is no gradebook."""
+    """Students, submission totals and autograded test scores; empty when there is no gradebook.
+
+    Plain column queries, three in all: nbgrader's ORM objects would load each
+    submission's assignment and each grade's cell one query at a time.
+    """
     if not path.is_file():
         return NO_GRADES
-    from nbgrader.api import Student, SubmittedAssignment  # imported here: nbgrader takes 1 s
+    from nbgrader.api import Student  # imported here: nbgrader takes 1 s
 
     engine = read_only_sqlite(path)
     try:
         with Session(engine) as db:
             students = frozenset(db.scalars(select(Student.id)).all())
             submissions = tuple(
-                Submission(s.student_id, s.assignment.name, float(s.score), float(s.max_score))
-                for s in db.scalars(select(SubmittedAssignment)).all()
+                Submission(learner, assignment, float(score or 0.0), float(max_score or 0.0))
+                for learner, assignment, score, max_score in db.execute(_submissions()).all()
             )
             tests = _test_scores(db)
     except SQLAlchemyError:  # a gradebook from another nbgrader, or half-written: no grades
@@ -82,24 +86,46 @@ def read_gradebook(path: Path) -> Grades:
     return Grades(students, submissions, tests)
 
 
+def _submissions() -> Select:
+    from nbgrader.api import Assignment, SubmittedAssignment
+
+    return select(
+        SubmittedAssignment.student_id,
+        Assignment.name,
+        SubmittedAssignment.score,
+        SubmittedAssignment.max_score,
+    ).join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+
+
 def _test_scores(db: Session) -> tuple[TestScore, ...]:
     """Scores of autograder test cells: grade cells that are not also solution (answer) cells."""
-    from nbgrader.api import Grade, GradeCell, SolutionCell
+    from nbgrader.api import (
+        Assignment,
+        Grade,
+        GradeCell,
+        SolutionCell,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
 
-    answers = {(c.notebook_id, c.name) for c in db.scalars(select(SolutionCell)).all()}
-    scores = []
-    for grade in db.scalars(select(Grade).join(GradeCell, Grade.cell_id == GradeCell.id)).all():
-        cell = grade.cell
-        if (cell.notebook_id, cell.name) in answers:
-            continue
-        submitted = grade.notebook.assignment
-        scores.append(
-            TestScore(
-                submitted.student_id,
-                submitted.assignment.name,
-                cell.name,
-                float(grade.score or 0.0),
-                float(grade.max_score),
-            )
+    answers = set(db.execute(select(SolutionCell.notebook_id, SolutionCell.name)).all())
+    rows = db.execute(
+        select(
+            GradeCell.notebook_id,
+            SubmittedAssignment.student_id,
+            Assignment.name,
+            GradeCell.name,
+            Grade.score,
+            GradeCell.max_score,
         )
-    return tuple(scores)
+        .select_from(Grade)
+        .join(GradeCell, Grade.cell_id == GradeCell.id)
+        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+        .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+    ).all()
+    return tuple(
+        TestScore(learner, assignment, test, float(score or 0.0), float(max_score or 0.0))
+        for notebook, learner, assignment, test, score, max_score in rows
+        if (notebook, test) not in answers
+    )
