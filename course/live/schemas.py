@@ -135,18 +135,13 @@ class NewPoll(_Body):
     @classmethod
     def from_question(cls, question: Question) -> NewPoll:
         """A question of a polls file as the body ``LiveService.add_poll`` takes."""
-        correct: list[str] | NumericCorrect | None = None
+        correct: list[str] | dict[str, float] | None = None
         if question.correct and question.kind in ("single", "multiple"):
             correct = list(question.correct)
         elif question.correct and question.kind == "numeric":
-            correct = NumericCorrect(value=question.correct[0], tolerance=question.tolerance)
-        return cls(
-            id=question.id,
-            kind=question.kind,  # type: ignore[arg-type]  # one of KINDS, checked by the model
-            question=question.question,
-            options=list(question.options),
-            correct=correct,
-        )
+            correct = {"value": question.correct[0], "tolerance": question.tolerance}
+        body = {"id": question.id, "kind": question.kind, "question": question.question}
+        return cls.model_validate({**body, "options": list(question.options), "correct": correct})
 
 
 class AnswerBody(_Body):

@@ -70,10 +70,11 @@ class Readiness:
 def readiness(course: Course, record: ClassRecord, module_id: str) -> Readiness:
     """Every learner of the record measured against the prerequisites of ``module_id``."""
     modules = prerequisites(course, module_id)
+    mastery = {m.id: m.exercise.mastery for m in modules if m.exercise is not None}
     by_module = {m.id: module_shares(record, m) for m in modules}
     shares = {who: {m.id: by_module[m.id][who] for m in modules} for who in record.learners}
     below = {
-        who: tuple(m.id for m in modules if shares[who][m.id] < m.exercise.mastery)  # type: ignore[union-attr]
+        who: tuple(m.id for m in modules if shares[who][m.id] < mastery[m.id])
         for who in record.learners
     }
     return Readiness(module_id, tuple(modules), shares, below)
