@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from course.grading import stand_ins
 from course.grading.forked.client import ForkServer
 from course.plan import Course
 
@@ -23,8 +24,10 @@ def grade(
 
     The kernel fork server is launched first, so its imports (IPython, the
     assignment's own) run on the other core while this process imports
-    nbgrader, nbconvert and SQLAlchemy.
+    nbgrader, nbconvert and SQLAlchemy; the stand-ins for what those import and
+    grading never uses are installed before (``course.grading.stand_ins``).
     """
+    stand_ins.install()
     if assignment not in course.assignments():
         from course.grading.report import GradingError
 
