@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nbgrader.api import Assignment, SubmittedAssignment
 from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -71,6 +70,10 @@ def gradebook_shares(path: Path, modules: Sequence[Module]) -> Shares:
     """score / max_score of each student's submission, read-only; nothing when no gradebook."""
     if not path.exists() or not modules:
         return {}
+    # Here, not at the top: importing nbgrader imports its apps and converters (seconds),
+    # which the course server must not pay at start (tests/live/test_server_imports.py).
+    from nbgrader.api import Assignment, SubmittedAssignment
+
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     by_assignment = {m.exercise.assignment: m.id for m in modules}
     shares: Shares = {}
