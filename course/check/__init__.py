@@ -13,22 +13,22 @@ from pathlib import Path
 from course.check.exercises import check_exercises
 from course.check.lint import lint_notebook
 from course.check.notebooks import run_notebook, run_notebooks
-from course.check.result import CheckResult
+from course.check.result import Verdict
 from course.errors import PlanError
 from course.learn import QuizError, load_quizzes
 from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course
 
-__all__ = ["CheckResult", "check_quizzes", "notebooks_of", "run_checks", "run_notebook"]
+__all__ = ["Verdict", "check_quizzes", "notebooks_of", "run_checks", "run_notebook"]
 
 
-def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
+def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[Verdict]:
     """Every check of the course at ``path``; an invalid plan stops before anything runs."""
     try:
         course = load_course(path)
     except PlanError as error:
-        return [CheckResult("plan", p.file, False, str(p)) for p in error.problems]
-    results = [CheckResult("plan", "course.yml", True, f"{len(course.modules)} modules valid")]
+        return [Verdict("plan", p.file, False, str(p)) for p in error.problems]
+    results = [Verdict("plan", "course.yml", True, f"{len(course.modules)} modules valid")]
     results += check_quizzes(course)
     for label, path in notebooks_of(course).items():
         results += lint_notebook(path, label=label)
@@ -36,13 +36,13 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[CheckResult]:
         env = {"COURSE_CHECK": "1", "COURSE_LEARNER_DATA": learner_data, "COURSE_EVENTS_URL": ""}
         results += run_notebooks(notebooks_of(course), jobs=jobs, env=env)
     results += [
-        CheckResult("exercise", f"{c.assignment}/{c.notebook}: {c.name}", c.passed, c.detail)
+        Verdict("exercise", f"{c.assignment}/{c.notebook}: {c.name}", c.passed, c.detail)
         for c in check_exercises(course, workers=jobs)
     ]
     return results
 
 
-def check_quizzes(course: Course) -> list[CheckResult]:
+def check_quizzes(course: Course) -> list[Verdict]:
     """Validate every quiz file beside a lesson, including questions no cell displays yet."""
     results = []
     for path in sorted({p.parent / QUIZ_FILE for p in notebooks_of(course).values()}):
@@ -53,11 +53,10 @@ def check_quizzes(course: Course) -> list[CheckResult]:
             count = len(load_quizzes(path))
         except QuizError as error:
             results += [
-                CheckResult("quiz", label, False, str(replace(p, file=label)))
-                for p in error.problems
+                Verdict("quiz", label, False, str(replace(p, file=label))) for p in error.problems
             ]
         else:
-            results.append(CheckResult("quiz", label, True, f"{count} questions valid"))
+            results.append(Verdict("quiz", label, True, f"{count} questions valid"))
     return results
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         GradeReport,
         GradingError,
         Options,
-        Progress,
+        ProgressReporter,
         SubmissionResult,
     )
     from course.sandbox import Limits
@@ -33,7 +33,7 @@ _WHERE = {
     "GradeReport": "course.grading.report",
     "GradingError": "course.grading.report",
     "Options": "course.grading.report",
-    "Progress": "course.grading.report",
+    "ProgressReporter": "course.grading.report",
     "SubmissionResult": "course.grading.report",
     "grade_config": "course.grading.engine",
     "Limits": "course.sandbox",
@@ -44,7 +44,7 @@ __all__ = [
     "GradingError",
     "Limits",
     "Options",
-    "Progress",
+    "ProgressReporter",
     "SubmissionResult",
     "grade",
     "grade_config",

@@ -10,7 +10,7 @@ from course.grading.forked.client import ForkServer
 from course.plan import Course
 
 if TYPE_CHECKING:
-    from course.grading.report import GradeReport, Options, Progress
+    from course.grading.report import GradeReport, Options, ProgressReporter
 
 
 def grade(
@@ -18,7 +18,7 @@ def grade(
     assignment: str,
     students: Iterable[str] | None = None,
     options: Options | None = None,
-    progress: Progress | None = None,
+    progress: ProgressReporter | None = None,
 ) -> GradeReport:
     """Autograde ``assignment`` (all submissions, or ``students``) of ``course``.
 
