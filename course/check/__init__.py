@@ -15,7 +15,7 @@ from course.check.lint import lint_notebook
 from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import Verdict
 from course.errors import PlanError
-from course.learn import QuizError, load_quizzes
+from course.learn import QuizError, check_mode_environment, load_quizzes
 from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course
 
@@ -33,7 +33,11 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[Verdict]:
     for label, path in notebooks_of(course).items():
         results += lint_notebook(path, label=label)
     with tempfile.TemporaryDirectory(prefix="course-check-") as learner_data:
-        env = {"COURSE_CHECK": "1", "COURSE_LEARNER_DATA": learner_data, "COURSE_EVENTS_URL": ""}
+        env = {
+            **check_mode_environment(),  # each exercise proves its solution when defined
+            "COURSE_LEARNER_DATA": learner_data,
+            "COURSE_EVENTS_URL": "",
+        }
         results += run_notebooks(notebooks_of(course), jobs=jobs, env=env)
     results += [
         Verdict("exercise", f"{c.assignment}/{c.notebook}: {c.name}", c.passed, c.detail)
