@@ -68,7 +68,7 @@ def notebooks_of(course: Course) -> dict[str, Path]:
     """Every notebook the plan names for learners or live sessions, by relative path."""
     found: dict[str, Path] = {}
     for module in course.modules:
-        paths = []
+        paths: list[str | None] = []
         if module.self_paced:
             paths.append(module.self_paced.notebook)
         if module.live:

@@ -298,7 +298,7 @@ def _failed_with(
     name = getattr(error, "name", None)
     if isinstance(error, NameError) and name in test.code.co_names and name not in namespace:
         text = f"{name} is not defined yet: run the cell where you define it"
-        cause: tuple[Any, ...] = ("undefined", name)
+        cause: tuple[Any, ...] | None = ("undefined", name)
     else:
         where = _where(error, namespace)
         text = f"{test.expression} raised {type(error).__name__}: {error}{where}"

@@ -31,6 +31,7 @@ import sys
 import traceback
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 
 def preload(modules: list[str]) -> None:
@@ -98,14 +99,15 @@ class _Requests:
     def waiting(self) -> bool:
         return b"\n" in self._buffer or bool(select.select([self._fd], [], [], 0)[0])
 
-    def next(self) -> dict | None:
+    def next(self) -> dict[str, Any] | None:
         while b"\n" not in self._buffer:
             chunk = os.read(self._fd, 1 << 16)
             if not chunk:
                 return None
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
-        return json.loads(line)
+        request: dict[str, Any] = json.loads(line)
+        return request
 
 
 def _serve(requests: _Requests) -> list[int]:
@@ -221,7 +223,7 @@ def _become_kernel(request_pipe: int, namespaces: list[str]) -> None:
         os._exit(0)
 
 
-def _confine(request: dict) -> list[str]:
+def _confine(request: dict[str, Any]) -> list[str]:
     from course import sandbox
 
     applied: list[str] = []
