@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint format clean
+.PHONY: serve test lint gates format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check course tests benchmarks
 	$(BIN)/ruff format --check course tests benchmarks
 
-test: $(STAMP) lint  ## the whole suite: lint, unit, integration, notebooks
+# The architecture (import-linter contracts) and the types (mypy), both set in pyproject.toml.
+gates: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: $(STAMP) lint gates  ## the whole suite: lint, contracts, types, unit, integration, notebooks
 	# Every test file under tests/ must be collected (pytest skips folders such as build/).
 	$(BIN)/python -m tests.check_collection
 	$(BIN)/pytest -n 2 --dist loadscope --ignore=tests/present

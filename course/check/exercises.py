@@ -23,6 +23,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -123,10 +124,8 @@ async def async_check_exercises(
 
     jobs: list[Callable[[], Awaitable[ExerciseCheck]]] = []
     for name, path, nb in runs:
-        jobs.append(lambda n=name, p=path, s=nb: _check_solution(n, p, s, cell_timeout, budget))
-        jobs.append(
-            lambda n=name, p=path, s=nb: _check_student(course, n, p, s, cell_timeout, budget)
-        )
+        jobs.append(partial(_check_solution, name, path, nb, cell_timeout, budget))
+        jobs.append(partial(_check_student, course, name, path, nb, cell_timeout, budget))
     dynamic = await asyncio.gather(*(limited(job) for job in jobs))
     order = {name: i for i, name in enumerate(assignments)}
     return sorted([*static, *dynamic], key=lambda c: (order.get(c.assignment, 0), c.notebook))
@@ -253,9 +252,9 @@ async def _check_student(
             assignment, name, False, f"nbgrader cannot release it: {error}", path.name
         )
     _restore_tests(released, source)
-    executed, error = await _execute(released, path.parent, cell_timeout, budget)
+    executed, failure = await _execute(released, path.parent, cell_timeout, budget)
     if executed is None:
-        return ExerciseCheck(assignment, name, False, error, path.name)
+        return ExerciseCheck(assignment, name, False, failure, path.name)
     answered = []
     unchecked = []
     for cell in _autograded_tests(executed):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.check.result import CheckResult
+from course.check.result import Verdict
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 
@@ -32,7 +32,7 @@ def images_without_alt(markdown: str) -> list[str]:
     return missing + parser.sources
 
 
-def lint_notebook(path: Path, *, label: str) -> list[CheckResult]:
+def lint_notebook(path: Path, *, label: str) -> list[Verdict]:
     """Alt text on every image and no stored outputs, each reported with its cell number."""
     try:
         notebook = nbformat.read(path, as_version=4)
@@ -51,7 +51,7 @@ def lint_notebook(path: Path, *, label: str) -> list[CheckResult]:
     ]
 
 
-def _verdict(label: str, what: str, offenders: list[str], problem: str) -> CheckResult:
+def _verdict(label: str, what: str, offenders: list[str], problem: str) -> Verdict:
     if offenders:
-        return CheckResult("lint", f"{label}: {what}", False, f"{problem}: {', '.join(offenders)}")
-    return CheckResult("lint", f"{label}: {what}", True)
+        return Verdict("lint", f"{label}: {what}", False, f"{problem}: {', '.join(offenders)}")
+    return Verdict("lint", f"{label}: {what}", True)

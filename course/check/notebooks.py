@@ -10,7 +10,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from course.check.result import CheckResult
+from course.check.result import Verdict
 
 CELL_TIMEOUT = 120
 
@@ -21,7 +21,7 @@ def run_notebook(
     label: str | None = None,
     timeout: int = CELL_TIMEOUT,
     env: dict[str, str] | None = None,
-) -> CheckResult:
+) -> Verdict:
     """Execute ``path`` in its own folder; the notebook on disk is never modified.
 
     ``env`` is added to the kernel's environment: ``course check`` uses it to make
@@ -31,7 +31,7 @@ def run_notebook(
     try:
         notebook = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as error:  # missing file, not JSON, not UTF-8
-        return CheckResult("notebook", name, False, f"cannot be read as a notebook: {error}")
+        return Verdict("notebook", name, False, f"cannot be read as a notebook: {error}")
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -41,20 +41,20 @@ def run_notebook(
     try:
         client.execute(env={**os.environ, **(env or {})})
     except CellTimeoutError:
-        return CheckResult(
+        return Verdict(
             "notebook", name, False, f"{_failing_cell(notebook)}: timed out after {timeout} s"
         )
     except CellExecutionError as error:
         detail = f"{error.ename}: {error.evalue}".strip(": ")
-        return CheckResult("notebook", name, False, f"{_failing_cell(notebook)}: {detail}")
+        return Verdict("notebook", name, False, f"{_failing_cell(notebook)}: {detail}")
     except DeadKernelError:
-        return CheckResult("notebook", name, False, f"{_failing_cell(notebook)}: the kernel died")
-    return CheckResult("notebook", name, True, f"{len(notebook.cells)} cells ran")
+        return Verdict("notebook", name, False, f"{_failing_cell(notebook)}: the kernel died")
+    return Verdict("notebook", name, True, f"{len(notebook.cells)} cells ran")
 
 
 def run_notebooks(
     paths: dict[str, Path], *, jobs: int = 2, env: dict[str, str] | None = None
-) -> list[CheckResult]:
+) -> list[Verdict]:
     """Run several notebooks at once; each kernel is its own process, so threads are enough."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [

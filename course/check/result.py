@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class Verdict:
+    """What one check of ``course check`` found: in which area, on what, passed or not, and why.
+
+    (Not ``course.learn.CheckResult``, which is what a learner's ``check()`` shows.)
+    """
+
     area: str
     name: str
     passed: bool

@@ -8,6 +8,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -34,13 +35,14 @@ class _Bar:
             console=console,
             transient=True,
         )
-        self._task = None
+        self._task: TaskID | None = None
 
     def start(self, total: int) -> None:
         self._progress.start()
         self._task = self._progress.add_task("grade", total=total, rate="")
 
     def advance(self, result: SubmissionResult) -> None:
+        assert self._task is not None, "advance() before start()"
         self._progress.advance(self._task)
         task = self._progress.tasks[0]
         rate = f"{task.speed:.1f} submissions/s" if task.speed else ""

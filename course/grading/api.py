@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from course.grading import stand_ins
 from course.grading.forked.client import ForkServer
 from course.plan import Course
 
 if TYPE_CHECKING:
-    from course.grading.report import GradeReport, Options, Progress
+    from course.grading.report import GradeReport, Options, ProgressReporter
 
 
 def grade(
@@ -17,14 +18,16 @@ def grade(
     assignment: str,
     students: Iterable[str] | None = None,
     options: Options | None = None,
-    progress: Progress | None = None,
+    progress: ProgressReporter | None = None,
 ) -> GradeReport:
     """Autograde ``assignment`` (all submissions, or ``students``) of ``course``.
 
     The kernel fork server is launched first, so its imports (IPython, the
     assignment's own) run on the other core while this process imports
-    nbgrader, nbconvert and SQLAlchemy.
+    nbgrader, nbconvert and SQLAlchemy; the stand-ins for what those import and
+    grading never uses are installed before (``course.grading.stand_ins``).
     """
+    stand_ins.install()
     if assignment not in course.assignments():
         from course.grading.report import GradingError
 

@@ -47,7 +47,7 @@ from course.grading.report import (
     GradeReport,
     GradingError,
     Options,
-    Progress,
+    ProgressReporter,
     SubmissionResult,
 )
 from course.grading.schema_checks import fast_validation
@@ -58,7 +58,7 @@ def grade_config(
     assignment: str,
     students: Iterable[str] | None = None,
     options: Options | None = None,
-    progress: Progress | None = None,
+    progress: ProgressReporter | None = None,
     server: ForkServer | None = None,
 ) -> GradeReport:
     """Autograde ``assignment`` for the course described by an nbgrader ``config``.
@@ -210,7 +210,9 @@ class _Run:
                 _rmdir_quietly(group)
             _rmdir_quietly(self.cgroup)
 
-    async def all(self, students: list[str], progress: Progress | None) -> list[SubmissionResult]:
+    async def all(
+        self, students: list[str], progress: ProgressReporter | None
+    ) -> list[SubmissionResult]:
         self.slots: asyncio.Queue[int] = asyncio.Queue()
         for slot in range(self.workers):
             self.slots.put_nowait(slot)

@@ -51,7 +51,7 @@ class _SourceRow:
             setattr(self, column.key, getattr(row, column.key))
 
 
-class BorrowedGradebook(Gradebook):
+class BorrowedGradebook(Gradebook):  # type: ignore[misc]  # nbgrader is untyped: Gradebook is Any
     """The run's gradebook lent to a preprocessor: closing it is a no-op, commits are deferred.
 
     The source's cells do not change while a run grades, yet ``OverwriteCells``
@@ -68,13 +68,15 @@ class BorrowedGradebook(Gradebook):
         self.__dict__.update(gradebook.__dict__)
         self.db = _DeferredCommit(gradebook.db)
         # kept on the run's gradebook: each borrowing (one per step) shares them
-        self._source_rows: dict[tuple, _SourceRow | None] = gradebook.__dict__.setdefault(
+        self._source_rows: dict[tuple[str, ...], _SourceRow | None] = gradebook.__dict__.setdefault(
             "_kit_source_rows", {}
         )
-        self._run_rows: dict[tuple, Any] = gradebook.__dict__.setdefault("_kit_run_rows", {})
+        self._run_rows: dict[str | tuple[str, ...], Any] = gradebook.__dict__.setdefault(
+            "_kit_run_rows", {}
+        )
         # this submission's rows, for this borrowing only: (finder, *key) -> row
-        self._found_rows: dict[tuple, Any] = {}
-        self._submitted_rows: dict[tuple, list[tuple[Any, Any]]] = {}
+        self._found_rows: dict[tuple[Any, ...], Any] = {}
+        self._submitted_rows: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}
 
     def close(self) -> None:
         pass
@@ -91,24 +93,24 @@ class BorrowedGradebook(Gradebook):
             raise MissingEntry()
         return row
 
-    def find_source_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
+    def find_source_cell(self, name: str, notebook: str, assignment: str) -> Any:
         return self._source_row(Gradebook.find_source_cell, name, notebook, assignment)
 
-    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:  # type: ignore[override]
+    def find_graded_cell(self, name: str, notebook: str, assignment: str) -> Any:
         return self._source_row(Gradebook.find_graded_cell, name, notebook, assignment)
 
-    def find_notebook(self, name: str, assignment: str) -> Any:  # type: ignore[override]
+    def find_notebook(self, name: str, assignment: str) -> Any:
         """The source notebook row (``OverwriteKernelspec`` reads its kernelspec)."""
         return self._source_row(Gradebook.find_notebook, name, assignment)
 
-    def find_assignment(self, name: str) -> Any:  # type: ignore[override]
+    def find_assignment(self, name: str) -> Any:
         """The assignment's row object, found once a run (every new submission asks for it)."""
         found = self._run_rows.get(("assignment", name))
         if found is None:
             found = self._run_rows[("assignment", name)] = Gradebook.find_assignment(self, name)
         return found
 
-    def find_student(self, student_id: str) -> Any:  # type: ignore[override]
+    def find_student(self, student_id: str) -> Any:
         """By primary key, so the student just flushed comes from the session, not a query.
 
         A student not in the gradebook yet (most, on a first run) is known
@@ -123,7 +125,7 @@ class BorrowedGradebook(Gradebook):
             raise MissingEntry(f"No such student: {student_id}")
         return student
 
-    def add_student(self, student_id: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    def add_student(self, student_id: str, **kwargs: Any) -> Any:
         student = Gradebook.add_student(self, student_id, **kwargs)
         self._students().add(student_id)
         return student
@@ -131,9 +133,10 @@ class BorrowedGradebook(Gradebook):
     def _students(self) -> set[str]:
         if "students" not in self._run_rows:
             self._run_rows["students"] = {student for (student,) in self.db.query(api.Student.id)}
-        return self._run_rows["students"]
+        students: set[str] = self._run_rows["students"]
+        return students
 
-    def find_submission(self, assignment: str, student: str) -> Any:  # type: ignore[override]
+    def find_submission(self, assignment: str, student: str) -> Any:
         """The submission being saved, found once (late penalties ask for every notebook).
 
         Whether it exists at all is answered from the run's list of students who
@@ -152,9 +155,10 @@ class BorrowedGradebook(Gradebook):
                 .filter(api.Assignment.name == assignment)
             )
             self._run_rows[key] = {student for (student,) in rows}
-        return self._run_rows[key]
+        submitters: set[str] = self._run_rows[key]
+        return submitters
 
-    def add_submission(self, assignment: str, student: str, **kwargs: Any) -> Any:  # type: ignore[override]
+    def add_submission(self, assignment: str, student: str, **kwargs: Any) -> Any:
         """nbgrader's ``add_submission``, its grade and comment rows written as two inserts.
 
         The same rows as nbgrader's (a submitted notebook per notebook, a grade
@@ -193,7 +197,7 @@ class BorrowedGradebook(Gradebook):
         self._submitters(assignment).add(student)
         return submission
 
-    def find_submission_notebook(self, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
+    def find_submission_notebook(self, notebook: str, assignment: str, student: str) -> Any:
         return self._found(Gradebook.find_submission_notebook, notebook, assignment, student)
 
     def _found(self, finder: Any, *key: str) -> Any:
@@ -203,13 +207,13 @@ class BorrowedGradebook(Gradebook):
             self._found_rows[cache_key] = finder(self, *key)
         return self._found_rows[cache_key]
 
-    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
+    def find_grade(self, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:
         """``SaveAutoGrades``' lookup, from one query for the whole submitted notebook."""
         return self._submitted_row(
             api.Grade, (api.GradeCell, api.TaskCell), grade_cell, notebook, assignment, student
         )
 
-    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str) -> Any:  # type: ignore[override]
+    def find_comment(self, solution_cell: str, notebook: str, assignment: str, student: str) -> Any:
         return self._submitted_row(
             api.Comment,
             (api.SolutionCell, api.TaskCell),
@@ -220,7 +224,13 @@ class BorrowedGradebook(Gradebook):
         )
 
     def _submitted_row(
-        self, model: Any, kinds: tuple, name: str, notebook: str, assignment: str, student: str
+        self,
+        model: Any,
+        kinds: tuple[Any, ...],
+        name: str,
+        notebook: str,
+        assignment: str,
+        student: str,
     ) -> Any:
         """nbgrader's rule: the row of the first cell kind having that name, else missing."""
         key = (model, notebook, assignment, student)
@@ -260,9 +270,9 @@ def shared_gradebook(gradebook: Gradebook) -> Iterator[BorrowedGradebook]:
     )
     saved = [module.Gradebook for module in _GRADEBOOK_USERS]
     for module in _GRADEBOOK_USERS:
-        module.Gradebook = lambda *args, **kwargs: borrowed  # type: ignore[assignment]
+        module.Gradebook = lambda *args, **kwargs: borrowed
     try:
         yield borrowed
     finally:
         for module, original in zip(_GRADEBOOK_USERS, saved, strict=True):
-            module.Gradebook = original  # type: ignore[assignment]
+            module.Gradebook = original

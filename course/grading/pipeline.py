@@ -146,7 +146,8 @@ class Pipeline:
             nb = _preprocess(
                 self._finish, nb, resources, trusted=True, final=True, session=borrowed.db
             )
-        return nbformat.v4.writes(nb) + "\n"
+        text: str = nbformat.v4.writes(nb)
+        return text + "\n"
 
     async def execute(
         self, nb: NotebookNode, resources: ResourcesDict, runner: CellRunner, budget: float
@@ -222,7 +223,7 @@ async def _run_cell(client: Execute, runner: CellRunner, cell: NotebookNode, ind
 
 async def _reply(
     client: Execute, runner: CellRunner, cell: NotebookNode, index: int, timeout: float | None
-) -> dict:
+) -> dict[str, Any]:
     """The cell's reply, its outputs processed on the way; nbclient's timeout rule.
 
     On a timeout nbclient interrupts the kernel, takes ``error_on_timeout`` as
@@ -246,7 +247,7 @@ async def _reply(
 
 async def _collect_within(
     seconds: float | None, client: Execute, runner: CellRunner, cell: NotebookNode, index: int
-) -> dict | None:
+) -> dict[str, Any] | None:
     """The cell's reply if it comes within ``seconds`` (None: no limit), else None."""
     try:
         async with asyncio.timeout(seconds):
@@ -255,11 +256,14 @@ async def _collect_within(
         return None
 
 
-async def _collect(client: Execute, runner: CellRunner, cell: NotebookNode, index: int) -> dict:
+async def _collect(
+    client: Execute, runner: CellRunner, cell: NotebookNode, index: int
+) -> dict[str, Any]:
     while True:
         frame = await runner.receive()
         if "reply" in frame:
-            return frame["reply"]
+            reply: dict[str, Any] = frame["reply"]
+            return reply
         frame["header"] = {"msg_type": frame["msg_type"]}
         frame["parent_header"] = {}  # cells run one after another: it belongs to this one
         client.process_message(frame, cell, index)

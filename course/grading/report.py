@@ -49,8 +49,8 @@ class GradeReport:
         return [result for result in self.results if result.status != "skipped"]
 
 
-class Progress(Protocol):
-    """What ``grade`` reports while it works (the CLI draws a rich progress bar from it)."""
+class ProgressReporter(Protocol):
+    """What ``grade`` tells while it works (the CLI draws a rich progress bar from it)."""
 
     def start(self, total: int) -> None: ...
 

@@ -30,10 +30,10 @@ class _CachedJsonschema:
     """``jsonschema.validate`` with the validator built once per schema, and a fast path."""
 
     def __init__(self) -> None:
-        self._by_id: dict[int, tuple[dict, Any, Any]] = {}
+        self._by_id: dict[int, tuple[dict[str, Any], Any, Any]] = {}
         self._by_text: dict[str, tuple[Any, Any]] = {}
 
-    def validate(self, instance: Any, schema: dict) -> None:
+    def validate(self, instance: Any, schema: dict[str, Any]) -> None:
         fast, full = self._compiled(schema)
         try:
             fast(instance)
@@ -44,7 +44,7 @@ class _CachedJsonschema:
         if error is not None:
             raise error
 
-    def _compiled(self, schema: dict) -> tuple[Any, Any]:
+    def _compiled(self, schema: dict[str, Any]) -> tuple[Any, Any]:
         known = self._by_id.get(id(schema))
         if known is not None and known[0] is schema:
             return known[1], known[2]
@@ -70,7 +70,7 @@ class _OutputCheck:
         self._checks: dict[str, Callable[[Any], Any]] = {}
 
     def __call__(self, node: Any, ref: str | None = None) -> Any:
-        if ref in self._schema["definitions"]:
+        if ref is not None and ref in self._schema["definitions"]:
             if ref not in self._checks:
                 self._checks[ref] = fastjsonschema.compile(
                     {**self._schema, "$ref": f"#/definitions/{ref}"}
@@ -87,8 +87,8 @@ class _OutputCheck:
 def fast_validation() -> Iterator[None]:
     """Point nbgrader's metadata check and nbformat's output check at the cached ones."""
     saved = nbgraderformat_common.jsonschema, nbformat.v4.nbbase.validate
-    nbgraderformat_common.jsonschema = _CachedJsonschema()  # type: ignore[assignment]
-    nbformat.v4.nbbase.validate = _OutputCheck(saved[1])  # type: ignore[assignment]
+    nbgraderformat_common.jsonschema = _CachedJsonschema()
+    nbformat.v4.nbbase.validate = _OutputCheck(saved[1])
     try:
         yield
     finally:

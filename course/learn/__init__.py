@@ -22,8 +22,16 @@ In a lesson notebook::
 
 Every check, hint, solution view, answer and completion is an xAPI-shaped event in
 the learner's local store, sent on to COURSE_EVENTS_URL when that is set.
+
+Check mode is the one switch between a learner's kernel and ``course check``'s: in
+check mode, defining an exercise runs its reference solution against its tests and
+raises ``ExerciseError`` if one fails. ``course check`` starts its kernels in it
+(``check_mode_environment()``, the variable ``COURSE_CHECK=1``); ``with check_mode():``
+turns it on for a block; ``in_check_mode()`` says whether it is on
+(``course.learn.checkmode``).
 """
 
+from course.learn.checkmode import check_mode, check_mode_environment, in_check_mode
 from course.learn.errors import ExerciseError, LearnError, QuizError
 from course.learn.events import EventLog, event_log
 from course.learn.exercise import CheckResult, Exercise, exercise, expect
@@ -40,10 +48,13 @@ __all__ = [
     "Progress",
     "Quiz",
     "QuizError",
+    "check_mode",
+    "check_mode_environment",
     "complete",
     "event_log",
     "exercise",
     "expect",
+    "in_check_mode",
     "load_quizzes",
     "progress",
     "quiz",

@@ -28,7 +28,8 @@ def user_namespace(fallback: dict[str, Any] | None = None) -> dict[str, Any]:
 
     shell = get_ipython()
     if shell is not None:
-        return shell.user_ns
+        names: dict[str, Any] = shell.user_ns
+        return names
     return fallback if fallback is not None else {}
 
 

@@ -138,7 +138,8 @@ class EventLog:
         The write lock is held while a batch is in flight, so two kernels of the same
         learner never send the same events twice.
         """
-        if not self.url:
+        url = self.url
+        if not url:
             return 0
         sent = 0
         while True:
@@ -148,7 +149,8 @@ class EventLog:
                     rows = db.execute(
                         "SELECT id, body FROM events WHERE sent = 0 ORDER BY seq LIMIT ?", (BATCH,)
                     ).fetchall()
-                    accepted = bool(rows) and self._post([json.loads(body) for _, body in rows])
+                    batch = [json.loads(body) for _, body in rows]
+                    accepted = bool(rows) and self._post(url, batch)
                     if accepted:
                         db.executemany("UPDATE events SET sent = 1 WHERE id = ?", _ids(rows))
                     db.execute("COMMIT")
@@ -164,7 +166,8 @@ class EventLog:
     def pending(self) -> int:
         """How many events wait to be sent (0 when no server is configured to send them to)."""
         with self._db() as db:
-            return db.execute("SELECT count(*) FROM events WHERE sent = 0").fetchone()[0]
+            (count,) = db.execute("SELECT count(*) FROM events WHERE sent = 0").fetchone()
+        return int(count)
 
     def read(
         self, *, verb: str | None = None, kind: str | None = None, course: str | None = None
@@ -182,16 +185,16 @@ class EventLog:
             rows = db.execute(query + " ORDER BY seq", args).fetchall()
         return [json.loads(body) for (body,) in rows]
 
-    def _post(self, events: list[dict[str, Any]]) -> bool:
+    def _post(self, url: str, events: list[dict[str, Any]]) -> bool:
         headers = {"Content-Type": "application/json"}
         if self.token:
             headers["Authorization"] = f"token {self.token}"
         request = urllib.request.Request(
-            self.url, data=json.dumps(events).encode(), headers=headers, method="POST"
+            url, data=json.dumps(events).encode(), headers=headers, method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return 200 <= response.status < 300
+                return bool(200 <= response.status < 300)
         except urllib.error.HTTPError as error:
             log.info("events server answered %s; %d events stay queued", error.code, len(events))
         except (TimeoutError, urllib.error.URLError, OSError) as error:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import functools
 import math
-import os
 import re
 import sys
 import traceback as tb
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from types import CodeType, FunctionType
 from typing import Any
 
+from course.learn.checkmode import in_check_mode
 from course.learn.context import user_namespace
 from course.learn.display import Line, Panel, short
 from course.learn.errors import ExerciseError, LearnError
@@ -298,7 +298,7 @@ def _failed_with(
     name = getattr(error, "name", None)
     if isinstance(error, NameError) and name in test.code.co_names and name not in namespace:
         text = f"{name} is not defined yet: run the cell where you define it"
-        cause: tuple[Any, ...] = ("undefined", name)
+        cause: tuple[Any, ...] | None = ("undefined", name)
     else:
         where = _where(error, namespace)
         text = f"{test.expression} raised {type(error).__name__}: {error}{where}"
@@ -372,7 +372,7 @@ class Exercise:
         self._globals = caller_globals
         self.attempts = 0
         self.hints_shown = 0
-        if os.environ.get("COURSE_CHECK") == "1":
+        if in_check_mode():  # course check: a broken exercise fails at its definition
             self.verify()
 
     def check(self, *, traceback: bool = False, first_failure: bool = False) -> CheckResult:
@@ -483,8 +483,9 @@ def exercise(
     ``tests`` run against the learner's names each time ``check()`` is called: a
     condition string, an ``(expression, expected)`` pair, or ``expect(...)`` for a
     message or a hidden answer (see the module's docstring);
-    ``solution`` is code, shown after a first attempt and, under ``course check``
-    (COURSE_CHECK=1), run in a copy of the namespace to prove the tests can pass.
+    ``solution`` is code, shown after a first attempt and, in check mode
+    (``course check``, see ``course.learn.checkmode``), run in a copy of the
+    namespace to prove the tests can pass.
     """
     caller = sys._getframe(1).f_globals
     return Exercise(id, tests, hints, solution, module=module, caller_globals=caller)

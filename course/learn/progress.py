@@ -112,7 +112,7 @@ def module_of(event: dict[str, Any], module_ids: list[str]) -> str | None:
     """The module an event belongs to: as recorded, else by its id's prefix (m1-squares → m1)."""
     recorded = event.get("context", {}).get("extensions", {}).get(KIT + "module")
     if recorded in module_ids:
-        return recorded
+        return str(recorded)
     name = event["object"]["definition"]["name"]["en"]
     for module_id in sorted(module_ids, key=len, reverse=True):
         if name == module_id or (

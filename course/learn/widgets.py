@@ -7,6 +7,7 @@ never creates widgets (or needs a browser).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -29,7 +30,7 @@ def quiz_box(quiz: Quiz) -> w.VBox:
     spec = quiz.spec
     if spec.kind == "single":
         choice: Any = w.RadioButtons(options=list(spec.options), value=None)
-        read = lambda: choice.value  # noqa: E731
+        read: Callable[[], Any] = lambda: choice.value  # noqa: E731
         field: Any = choice
     elif spec.kind == "multiple":
         boxes = [w.Checkbox(description=o, indent=False, value=False) for o in spec.options]

@@ -1,12 +1,12 @@
 """The course plan: course.yml as a validated model, the single source of course facts."""
 
 from course.plan.loader import PLAN_FILE, find_course, load_course
-from course.plan.model import Course, Exercise, Live, Module, Objective, SelfPaced
+from course.plan.model import Course, GradedExercise, Live, Module, Objective, SelfPaced
 
 __all__ = [
     "PLAN_FILE",
     "Course",
-    "Exercise",
+    "GradedExercise",
     "Live",
     "Module",
     "Objective",

@@ -7,6 +7,7 @@ a plan in one pass.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
@@ -121,27 +122,34 @@ def _assignments(course: Course, problem: ProblemAt) -> list[Problem]:
     return found
 
 
+def _after_opening(course: Course, i: int, opens: date, problem: ProblemAt) -> list[Problem]:
+    """Module ``i``'s exercise due date and live session come after it opens."""
+    module, at = course.modules[i], course.localize
+    found: list[Problem] = []
+    if module.exercise and at(module.exercise.due) <= at(opens):
+        found.append(
+            problem(
+                ("modules", i, "exercise", "due"),
+                f"due {module.exercise.due:%Y-%m-%d %H:%M} is not after the module opens ({opens})",
+            )
+        )
+    if module.live and at(module.live.starts) <= at(opens):
+        found.append(
+            problem(
+                ("modules", i, "live", "starts"),
+                f"live session {module.live.starts:%Y-%m-%d %H:%M} is not after the "
+                f"module opens ({opens})",
+            )
+        )
+    return found
+
+
 def _dates(course: Course, problem: ProblemAt) -> list[Problem]:
     found: list[Problem] = []
     at = course.localize
     for i, module in enumerate(course.modules):
-        opens = at(module.self_paced.opens) if module.self_paced else None
-        if module.exercise and opens and at(module.exercise.due) <= opens:
-            found.append(
-                problem(
-                    ("modules", i, "exercise", "due"),
-                    f"due {module.exercise.due:%Y-%m-%d %H:%M} is not after the module "
-                    f"opens ({module.self_paced.opens})",
-                )  # type: ignore[union-attr]
-            )
-        if module.live and opens and at(module.live.starts) <= opens:
-            found.append(
-                problem(
-                    ("modules", i, "live", "starts"),
-                    f"live session {module.live.starts:%Y-%m-%d %H:%M} is not after the "
-                    f"module opens ({module.self_paced.opens})",
-                )  # type: ignore[union-attr]
-            )
+        if module.self_paced is not None:
+            found += _after_opening(course, i, module.self_paced.opens, problem)
         for required in module.requires:
             before = next((m for m in course.modules if m.id == required), None)
             if not (module.live and before and before.exercise):

@@ -27,11 +27,11 @@ PLAN_FILE = "course.yml"
 class _Constructor(RoundTripConstructor):
     """Keeps dates as text, so pydantic judges them and 2027-13-01 cannot crash the parser."""
 
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> str:
+    def timestamp_as_text(self, node: Any) -> str:
         return str(self.construct_scalar(node))
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.timestamp_as_text)
 
 
 def find_course(start: Path) -> Path:

@@ -79,7 +79,12 @@ class SelfPaced(_Strict):
     opens: date
 
 
-class Exercise(_Strict):
+class GradedExercise(_Strict):
+    """A module's graded exercise: the nbgrader assignment ``exercises/<assignment>/``.
+
+    (Not ``course.learn.Exercise``, the practice exercise a lesson notebook defines.)
+    """
+
     assignment: Id
     due: datetime
     mastery: float = Field(0.8, gt=0, le=1, description="share of points that counts as ready")
@@ -100,7 +105,7 @@ class Module(_Strict):
     objectives: list[Objective] = []
     requires: list[Id] = []
     self_paced: SelfPaced | None = None
-    exercise: Exercise | None = None
+    exercise: GradedExercise | None = None
     live: Live | None = None
 
 

@@ -124,7 +124,7 @@ def read_source(course: Course, assignment: str, path: Path) -> NotebookNode:
     """
     shown = _shown(course, path)
     try:
-        nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        nb: NotebookNode = nbformat.read(path, as_version=nbformat.NO_CONVERT)
     except Exception as error:  # nbformat raises several unrelated types for unreadable files
         raise ReleaseError(assignment, f"not a readable notebook: {error}", shown) from None
     try:
@@ -158,7 +158,8 @@ def student_version(course: Course, assignment: str, path: Path) -> NotebookNode
         )
     except (RuntimeError, ValueError, MetadataError) as error:
         raise ReleaseError(assignment, _describe(error), _shown(course, path)) from None
-    return nbformat.reads(output, as_version=nbformat.NO_CONVERT)
+    released: NotebookNode = nbformat.reads(output, as_version=nbformat.NO_CONVERT)
+    return released
 
 
 class _CapturingHandler(logging.Handler):
@@ -172,7 +173,7 @@ class _CapturingHandler(logging.Handler):
         self.records.append(record)
 
 
-class _GenerateAssignment(GenerateAssignment):
+class _GenerateAssignment(GenerateAssignment):  # type: ignore[misc]  # nbgrader is untyped
     """nbgrader's converter, remembering which notebook failed and why.
 
     nbgrader catches every per-assignment exception, logs its traceback and

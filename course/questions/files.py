@@ -48,7 +48,13 @@ def load_questions(path: Path | str, use: Use, *, label: str | None = None) -> d
             problems.append(_not_fields(shown, id_line, str(question_id), fields))
             continue
 
-        def where(name: str, message: str, q=str(question_id), f=fields, at=id_line) -> Problem:
+        def where(
+            name: str,
+            message: str,
+            q: str = str(question_id),
+            f: CommentedMap = fields,
+            at: int = id_line,
+        ) -> Problem:
             line = f.lc.key(name)[0] + 1 if name in f else at
             return Problem(shown, line, f"{q}.{name}" if name != "id" else q, message)
 

@@ -199,10 +199,10 @@ def _correct(
         message = f"a text {use.name} collects answers and has no correct one; remove correct"
         fail("correct", message)
         return ()
-    values = raw if isinstance(raw, list) else [raw]
-    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values):
+    accepted: list[Any] = raw if isinstance(raw, list) else [raw]
+    if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in accepted):
         fail("correct", f"a text {use.name} needs an accepted answer, or a list of them")
-    return tuple(str(v) for v in values)
+    return tuple(str(v) for v in accepted)
 
 
 def _tolerance(

@@ -114,7 +114,7 @@ def read_log(course: Course, folder: Path) -> list[Event]:
     return [_from_statement(json.loads(body), modules) for (body,) in rows]
 
 
-def _from_statement(statement: dict, modules: list[str]) -> Event:
+def _from_statement(statement: dict[str, Any], modules: list[str]) -> Event:
     result = statement.get("result", {})
     return Event(
         id=statement["id"],

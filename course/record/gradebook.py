@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -86,7 +87,7 @@ def read_gradebook(path: Path) -> Grades:
     return Grades(students, submissions, tests)
 
 
-def _submissions() -> Select:
+def _submissions() -> Select[tuple[Any, ...]]:
     from nbgrader.api import Assignment, SubmittedAssignment
 
     return select(

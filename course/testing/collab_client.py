@@ -74,7 +74,7 @@ class CollabClient:
         self._websocket: Any = None
         self._channel: _Channel | None = None
         self._provider: Provider | None = None
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def open_session(self) -> tuple[str, str]:
         """Ask the server for the room of this notebook: (room id, server session id)."""
@@ -184,7 +184,8 @@ class CollabClient:
     def source_of(self, cell_id: str) -> Text:
         for ycell in self.doc.ycells:
             if ycell.get("id") == cell_id:
-                return ycell["source"]
+                source: Text = ycell["source"]
+                return source
         raise KeyError(f"{self.name}: no cell {cell_id!r}")
 
     @property

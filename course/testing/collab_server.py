@@ -50,7 +50,7 @@ class CollabServer:
     save_delay: float | None = 1.0
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
     @property

@@ -15,6 +15,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from course.learn import checkmode
+
 FILES = Path(__file__).parent / "files"
 MINI = Path(__file__).parent.parent / "plan" / "files" / "mini"
 RunCells = Callable[[list[str], Path], list[str]]
@@ -26,7 +28,7 @@ def learner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "learner-data"
     monkeypatch.setenv("COURSE_LEARNER_DATA", str(data))
     monkeypatch.setenv("COURSE_LEARNER", "ada")
-    for name in ("COURSE_EVENTS_URL", "COURSE_EVENTS_TOKEN", "COURSE_CHECK"):
+    for name in ("COURSE_EVENTS_URL", "COURSE_EVENTS_TOKEN", checkmode.VARIABLE):
         monkeypatch.delenv(name, raising=False)
     return data
 
@@ -42,7 +44,7 @@ def module_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COURSE_LEARNER_DATA", str(root / "learner-data"))
         patch.setenv("COURSE_LEARNER", "ada")
-        for name in ("COURSE_EVENTS_URL", "COURSE_EVENTS_TOKEN", "COURSE_CHECK"):
+        for name in ("COURSE_EVENTS_URL", "COURSE_EVENTS_TOKEN", checkmode.VARIABLE):
             patch.delenv(name, raising=False)
         patch.chdir(course)
         yield course

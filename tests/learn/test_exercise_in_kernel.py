@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course.learn import event_log
+from course.learn import check_mode, event_log
 
 RunCells = Callable[[list[str], Path], list[str]]
 
@@ -144,17 +144,17 @@ def test_every_check_hint_and_solution_view_is_recorded(lesson: list[str]) -> No
 
 
 def test_course_check_rejects_a_solution_that_fails_its_tests(
-    course_dir: Path, monkeypatch: pytest.MonkeyPatch, run_cells: RunCells
+    course_dir: Path, run_cells: RunCells
 ) -> None:
-    monkeypatch.setenv("COURSE_CHECK", "1")
-    outputs = run_cells(
-        [
-            DEFINE,
-            DEFINE.replace("[i * i for i", "[i + i for i").replace("a-squares", "a-doubles"),
-            "'squares' in globals()",
-        ],
-        course_dir,
-    )
+    with check_mode():  # the kernel starts in check mode, as course check's do
+        outputs = run_cells(
+            [
+                DEFINE,
+                DEFINE.replace("[i * i for i", "[i + i for i").replace("a-squares", "a-doubles"),
+                "'squares' in globals()",
+            ],
+            course_dir,
+        )
     assert "ERROR" not in outputs[0]
     assert (
         "ERROR ExerciseError: exercise 'a-doubles': its reference solution fails 1 of its 3 tests"

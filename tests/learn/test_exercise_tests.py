@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.learn import ExerciseError, event_log, exercise, expect
+from course.learn import (
+    ExerciseError,
+    check_mode,
+    event_log,
+    exercise,
+    expect,
+    in_check_mode,
+)
 from course.learn.exercise import equal
 
 
@@ -50,18 +57,29 @@ def test_outside_ipython_checks_use_the_callers_globals(learner: Path) -> None:
     assert "shout('') gave '!' but should give ''" in result.text()
 
 
-def test_course_check_runs_the_solution_in_a_copy(
-    learner: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("COURSE_CHECK", "1")
-    exercise("a-cube", tests=[("cube(2)", 8)], solution="def cube(n):\n    return n ** 3")
-    assert "cube" not in globals()
-    with pytest.raises(
-        ExerciseError, match=r"exercise 'a-bad': its reference solution raised Zero"
-    ):
-        exercise(
-            "a-bad", tests=[("cube(2)", 8)], solution="def cube(n):\n    return n / 0\ncube(1)"
-        )
+def test_course_check_runs_the_solution_in_a_copy(learner: Path) -> None:
+    with check_mode():
+        exercise("a-cube", tests=[("cube(2)", 8)], solution="def cube(n):\n    return n ** 3")
+        assert "cube" not in globals()
+        with pytest.raises(
+            ExerciseError, match=r"exercise 'a-bad': its reference solution raised Zero"
+        ):
+            exercise(
+                "a-bad",
+                tests=[("cube(2)", 8)],
+                solution="def cube(n):\n    return n / 0\ncube(1)",
+            )
+
+
+def test_outside_check_mode_defining_an_exercise_runs_nothing(learner: Path) -> None:
+    broken = "def cube(n):\n    return n / 0\ncube(1)"
+    assert not in_check_mode()
+    exercise("a-bad", tests=[("cube(2)", 8)], solution=broken)  # a learner's kernel: no error
+    with check_mode():
+        assert in_check_mode()
+        with pytest.raises(ExerciseError, match=r"its reference solution raised Zero"):
+            exercise("a-bad", tests=[("cube(2)", 8)], solution=broken)
+    assert not in_check_mode()  # the block ends the mode
 
 
 def test_a_condition_carries_its_message_with_expect(learner: Path) -> None:
@@ -95,9 +113,7 @@ def test_test_forms_are_unambiguous(learner: Path) -> None:
         exercise("a-x", tests=[{"expr": "1"}])
 
 
-def test_reveal_false_keeps_the_answer_out_of_the_feedback(
-    learner: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reveal_false_keeps_the_answer_out_of_the_feedback(learner: Path) -> None:
     global busiest
 
     def busiest(station: str) -> str:
@@ -115,8 +131,7 @@ def test_reveal_false_keeps_the_answer_out_of_the_feedback(
     assert "Fri" not in text
     assert "busiest('University') gave 'Mon' but should give 'Wed'" in text
     # the author's own check (course check) still sees the expected value
-    monkeypatch.setenv("COURSE_CHECK", "1")
-    with pytest.raises(ExerciseError, match=r"gave 'Thu' but should give 'Fri'"):
+    with check_mode(), pytest.raises(ExerciseError, match=r"gave 'Thu' but should give 'Fri'"):
         exercise(
             "a-hidden",
             tests=[expect("busiest('Old Town')", "Fri", reveal=False)],

@@ -142,11 +142,12 @@ class CellRunner:
             listener.listen(1)
             listener.setblocking(False)
             self._pid = await self._server.spawn({**self._sandbox, "socket": str(path)})
-            self._watch_exit()
+            exited = self._watch_exit()
             loop = asyncio.get_running_loop()
             accept = asyncio.ensure_future(loop.sock_accept(listener))
+            waiting: list[asyncio.Future[Any]] = [accept, exited]
             done, _ = await asyncio.wait(
-                [accept, self._exited], timeout=limit, return_when=asyncio.FIRST_COMPLETED
+                waiting, timeout=limit, return_when=asyncio.FIRST_COMPLETED
             )
             if accept not in done:
                 accept.cancel()
@@ -163,22 +164,25 @@ class CellRunner:
         self.confinement = list(ready.get("ready", []))
         self.start_seconds = time.perf_counter() - started
 
-    def _watch_exit(self) -> None:
+    def _watch_exit(self) -> asyncio.Future[None]:
+        """A future set when the runner's process ends (read from its pidfd)."""
         loop = asyncio.get_running_loop()
-        self._exited = loop.create_future()
+        exited: asyncio.Future[None] = loop.create_future()
+        self._exited = exited
         assert self._pid is not None
         try:
-            self._pidfd = os.pidfd_open(self._pid)
+            pidfd = self._pidfd = os.pidfd_open(self._pid)
         except ProcessLookupError:
-            self._exited.set_result(None)
-            return
+            exited.set_result(None)
+            return exited
 
-        def exited() -> None:
-            loop.remove_reader(self._pidfd)
-            if not self._exited.done():
-                self._exited.set_result(None)
+        def on_exit() -> None:
+            loop.remove_reader(pidfd)
+            if not exited.done():
+                exited.set_result(None)
 
-        loop.add_reader(self._pidfd, exited)
+        loop.add_reader(pidfd, on_exit)
+        return exited
 
     def send(self, message: dict[str, Any]) -> None:
         assert self._writer is not None
@@ -194,7 +198,8 @@ class CellRunner:
         if self._reading is None:
             self._reading = asyncio.ensure_future(self._read_frame())
         reading = self._reading
-        done, _ = await asyncio.wait([reading, self._exited], return_when=asyncio.FIRST_COMPLETED)
+        waiting: list[asyncio.Future[Any]] = [reading, self._exited]
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         if reading not in done:  # exited: what it wrote before dying is still readable
             done, _ = await asyncio.wait([reading], timeout=0.2)
         if reading not in done:
@@ -209,7 +214,8 @@ class CellRunner:
             (size,) = FRAME_HEADER.unpack(header)
             if size > MAX_FRAME_BYTES:
                 raise RunnerDied(f"the kernel sent a message of {size} bytes, over the limit")
-            return json.loads(await self._reader.readexactly(size))
+            frame: dict[str, Any] = json.loads(await self._reader.readexactly(size))
+            return frame
         except (asyncio.IncompleteReadError, ConnectionError):
             raise RunnerDied("the kernel died (the student's code ended the process)") from None
         except ValueError as error:

@@ -166,7 +166,7 @@ def _capture(name: str, fd: int, run_dir: str, channel: _Channel) -> _Stream:
     return _Stream(name, fd, open(path, "rb", buffering=0), channel)
 
 
-def _execute(shell: Any, code: str, cell_id: str | None, streams: list[_Stream]) -> dict:
+def _execute(shell: Any, code: str, cell_id: str | None, streams: list[_Stream]) -> dict[str, Any]:
     """``IPythonKernel.do_execute`` for one cell; ``input`` refused by ipykernel's own methods."""
     saved_input, saved_getpass = builtins.input, getpass.getpass
     builtins.input = MethodType(Kernel.raw_input, shell.kernel)

@@ -58,10 +58,10 @@ class _KnownCells:
         self.suffix: dict[int, str] = {}  # what the transformations append (a final newline)
         self.run_async: dict[int, bool] = {}
         self.semicolon: dict[int, bool] = {}
-        self.transformers: tuple = ()
+        self.transformers: tuple[Any, ...] = ()
 
     @staticmethod
-    def transformers_of(shell: Any) -> tuple:
+    def transformers_of(shell: Any) -> tuple[Any, ...]:
         manager = shell.input_transformer_manager
         return (
             manager,
@@ -95,8 +95,9 @@ def remember_cells(shell: Any, sources: list[str]) -> None:
         _KNOWN.semicolon[key] = shell.displayhook.semicolon_at_end_of_expression(transformed)
 
 
-def _grading_shell_class() -> type:
-    from ipykernel.zmqshell import ZMQInteractiveShell, ZMQShellDisplayHook
+def _grading_shell_class() -> Any:
+    from ipykernel.displayhook import ZMQShellDisplayHook
+    from ipykernel.zmqshell import ZMQInteractiveShell
     from traitlets import Type
 
     class GradingDisplayHook(ZMQShellDisplayHook):
@@ -105,7 +106,7 @@ def _grading_shell_class() -> type:
             known = _KNOWN.semicolon.get(hash(expression))
             if known is not None:
                 return known
-            return ZMQShellDisplayHook.semicolon_at_end_of_expression(expression)
+            return bool(ZMQShellDisplayHook.semicolon_at_end_of_expression(expression))
 
     class GradingShell(ZMQInteractiveShell):
         """ipykernel's shell minus the second formatting of every traceback, plus ``_KNOWN``.
@@ -118,14 +119,17 @@ def _grading_shell_class() -> type:
 
         displayhook_class = Type(GradingDisplayHook)
 
-        def _format_exception_for_storage(self, exception: BaseException, *args: Any, **kw: Any):
+        def _format_exception_for_storage(
+            self, exception: BaseException, *args: Any, **kw: Any
+        ) -> dict[str, Any]:
             return {"ename": type(exception).__name__, "evalue": str(exception), "traceback": []}
 
         def transform_cell(self, raw_cell: str) -> str:
             suffix = _KNOWN.suffix.get(hash(raw_cell))
             if suffix is not None and _KNOWN.transformers == _KNOWN.transformers_of(self):
                 return raw_cell + suffix
-            return super().transform_cell(raw_cell)
+            transformed: str = super().transform_cell(raw_cell)  # type: ignore[no-untyped-call]
+            return transformed
 
         def should_run_async(
             self,
@@ -163,16 +167,19 @@ def share_traceback_colours() -> None:
     import stack_data
     from pygments.formatters import terminal256
 
-    stack_data.style_with_executing_node = functools.cache(stack_data.style_with_executing_node)
+    # IPython looks it up on the package at each traceback, so the package's name is replaced.
+    stack_data.style_with_executing_node = functools.cache(  # type: ignore[attr-defined]
+        stack_data.style_with_executing_node  # type: ignore[attr-defined]
+    )
     terminal256.Terminal256Formatter = _built_once_per_options(terminal256.Terminal256Formatter)
 
 
 def _built_once_per_options(formatter: type) -> type:
     """``formatter``, whose instances copy the state of the first one built with equal options."""
 
-    built: dict[tuple, dict[str, Any]] = {}
+    built: dict[tuple[Any, ...], dict[str, Any]] = {}
 
-    class Formatter(formatter):  # type: ignore[misc,valid-type]
+    class Formatter(formatter):  # type: ignore[misc]  # a class known only at run time
         def __init__(self, **options: Any) -> None:
             key = tuple(sorted(options.items()))
             try:
