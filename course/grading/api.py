@@ -33,12 +33,15 @@ def grade(
 
         known = ", ".join(course.assignments()) or "none"
         raise GradingError(f"{assignment!r} is not an assignment of the course (known: {known})")
-    server = ForkServer(source=course.exercise_folder(assignment))
-    server.launch()
+    server = None
+    if not (options and options.scheduler):
+        server = ForkServer(source=course.exercise_folder(assignment))
+        server.launch()
     try:
         from course.grading.engine import grade_config
         from course.layout import nbgrader_config
     except BaseException:
-        server.stop()
+        if server is not None:
+            server.stop()
         raise
     return grade_config(nbgrader_config(course), assignment, students, options, progress, server)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,7 @@ class Execution:
     kernel_start_seconds: float = 0.0
     cells_not_run: int = 0
     confinement: list[str] = field(default_factory=list)
+    first_cell_at: float | None = None  # wall-clock time the cells were sent to the kernel
 
 
 class Pipeline:
@@ -107,6 +109,7 @@ class Pipeline:
     def __init__(self, config: Config) -> None:
         self.config = config
         converter = Autograde(coursedir=CourseDirectory(config=config), config=config)
+        self.converter = converter  # nbgrader's reading of force, permissions, create_student
         sanitize = list(converter.sanitize_preprocessors)
         autograde = list(converter.autograde_preprocessors)
         if autograde[0] is not Execute:
@@ -149,54 +152,56 @@ class Pipeline:
         text: str = nbformat.v4.writes(nb)
         return text + "\n"
 
-    async def execute(
-        self, nb: NotebookNode, resources: ResourcesDict, runner: CellRunner, budget: float
-    ) -> Execution:
-        """Run every code cell on ``runner`` as nbgrader's ``Execute`` would; stop at ``budget`` s.
 
-        Outputs are assembled by nbclient's own ``process_message`` and the
-        reply judged by nbgrader's ``on_cell_executed``, on the ``Execute``
-        instance nbgrader would use. Cells that could not run (the kernel
-        died, the budget ran out) get an error output saying why, so
-        ``determine_grade`` gives them zero.
+async def execute(
+    config: Config, nb: NotebookNode, resources: ResourcesDict, runner: CellRunner, budget: float
+) -> Execution:
+    """Run every code cell on ``runner`` as nbgrader's ``Execute`` would; stop at ``budget`` s.
 
-        All cells are sent at once: the runner runs them back to back, as a
-        kernel runs a queue of execute requests, instead of waiting for this
-        process (busy with other notebooks) between cells. A student's code
-        gains nothing by it: a cell can already watch or replace the cells run
-        after it (``pre_run_cell`` hooks), in a kernel as here.
-        """
-        client = Execute(config=self.config)
-        NotebookClient.__init__(client, nb)
-        client.reset_execution_trackers()
-        client._check_assign_resources(resources)
-        report = Execution()
-        index = 0
-        deadline = asyncio.timeout(budget)
-        try:
-            async with deadline:
-                await runner.start()
-                report.kernel_start_seconds = runner.start_seconds
-                report.confinement = runner.confinement
-                nb.metadata["language_info"] = dict(IPythonKernel.language_info)
-                cells = [(i, cell) for i, cell in enumerate(nb.cells) if _runs(client, cell)]
-                for _, cell in cells:
-                    runner.send({"code": cell.source, "cell_id": cell.get("id")})
-                for index, cell in cells:
-                    await _run_cell(client, runner, cell, index)
-                index = len(nb.cells)
-        except TimeoutError:
-            report.fault = f"stopped after the notebook's time budget of {budget:.0f} s"
-        except (RunnerDied, KernelStartError) as error:
-            report.fault = str(error)
-        except Exception as error:  # nbclient's own failures (an IOPub timeout), per notebook
-            report.fault = f"execution failed: {type(error).__name__}: {error}"
-        finally:
-            await runner.stop()
-        if report.fault:
-            report.cells_not_run = _mark_not_run(nb, index, report.fault)
-        client.set_widgets_metadata()
-        return report
+    Outputs are assembled by nbclient's own ``process_message`` and the
+    reply judged by nbgrader's ``on_cell_executed``, on the ``Execute``
+    instance nbgrader would use. Cells that could not run (the kernel
+    died, the budget ran out) get an error output saying why, so
+    ``determine_grade`` gives them zero.
+
+    All cells are sent at once: the runner runs them back to back, as a
+    kernel runs a queue of execute requests, instead of waiting for this
+    process (busy with other notebooks) between cells. A student's code
+    gains nothing by it: a cell can already watch or replace the cells run
+    after it (``pre_run_cell`` hooks), in a kernel as here.
+    """
+    client = Execute(config=config)
+    NotebookClient.__init__(client, nb)
+    client.reset_execution_trackers()
+    client._check_assign_resources(resources)
+    report = Execution()
+    index = 0
+    deadline = asyncio.timeout(budget)
+    try:
+        async with deadline:
+            await runner.start()
+            report.kernel_start_seconds = runner.start_seconds
+            report.confinement = runner.confinement
+            nb.metadata["language_info"] = dict(IPythonKernel.language_info)
+            cells = [(i, cell) for i, cell in enumerate(nb.cells) if _runs(client, cell)]
+            for _, cell in cells:
+                runner.send({"code": cell.source, "cell_id": cell.get("id")})
+            report.first_cell_at = time.time()
+            for index, cell in cells:
+                await _run_cell(client, runner, cell, index)
+            index = len(nb.cells)
+    except TimeoutError:
+        report.fault = f"stopped after the notebook's time budget of {budget:.0f} s"
+    except (RunnerDied, KernelStartError) as error:
+        report.fault = str(error)
+    except Exception as error:  # nbclient's own failures (an IOPub timeout), per notebook
+        report.fault = f"execution failed: {type(error).__name__}: {error}"
+    finally:
+        await runner.stop()
+    if report.fault:
+        report.cells_not_run = _mark_not_run(nb, index, report.fault)
+    client.set_widgets_metadata()
+    return report
 
 
 def _runs(client: Execute, cell: NotebookNode) -> bool:

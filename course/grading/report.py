@@ -23,13 +23,14 @@ class SubmissionResult:
     """One submission's outcome; ``faults`` name the notebook and say what went wrong."""
 
     student: str
-    status: str  # "graded", "skipped" (already graded), "needs a look"
+    status: str  # "graded", "skipped" (done, or nothing to grade), "needs a look", "failed"
     score: float = 0.0
     max_score: float = 0.0
     faults: list[str] = field(default_factory=list)
     seconds: float = 0.0
     kernel_start_seconds: list[float] = field(default_factory=list)
     confinement: list[str] = field(default_factory=list)
+    first_cell_at: float | None = None  # wall clock: when its first notebook's cells were sent
 
 
 @dataclass
@@ -39,6 +40,8 @@ class GradeReport:
     assignment: str
     results: list[SubmissionResult]
     seconds: float
+    first_notebook_seconds: float | None = None  # from the process's start to the first cell sent
+    differences: list[str] = field(default_factory=list)  # where this run differs from nbgrader
 
     @property
     def needs_look(self) -> list[SubmissionResult]:
@@ -46,7 +49,12 @@ class GradeReport:
 
     @property
     def graded(self) -> list[SubmissionResult]:
-        return [result for result in self.results if result.status != "skipped"]
+        return [result for result in self.results if result.status not in ("skipped", "failed")]
+
+    @property
+    def failed(self) -> list[SubmissionResult]:
+        """Submissions left ungraded, as ``nbgrader autograde`` leaves those it fails on."""
+        return [result for result in self.results if result.status == "failed"]
 
 
 class ProgressReporter(Protocol):
@@ -67,3 +75,9 @@ class Options:
     cell_timeout: int | None = None  # None: nbgrader's Execute.timeout (30 s unless configured)
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     landlock: bool = True
+    # nbgrader's rules where the kit's own differ (``course grade`` in an nbgrader course, and
+    # nbgrader's own autograde app through ``course.grading.nbgrader_converter``): a submission
+    # nbgrader would fail on is left ungraded and reported, instead of scored zero and flagged;
+    # a folder without notebooks is skipped; kernelspecs must name an installed kernel.
+    as_nbgrader: bool = False
+    scheduler: str | None = None  # a Dask distributed scheduler: run the kernels on its workers
