@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint gates format clean
+.PHONY: serve test lint gates format clean nbgrader-contract
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ test: $(STAMP) lint gates  ## the whole suite: lint, contracts, types, unit, int
 	$(BIN)/pytest -n 2 --dist loadscope --ignore=tests/present
 	# Voila apps on their own: each test starts Voila servers and kernel pools.
 	$(BIN)/pytest tests/present
+	$(MAKE) nbgrader-contract
 	COURSE_LEARNER_DATA=$$(mktemp -d) $(BIN)/pytest --nbval-lax -n 2 --dist loadscope -p no:cacheprovider notebooks
+
+# nbgrader's own autograde tests (in the installed nbgrader), with `nbgrader autograde`
+# grading through the kit's engine; deliberate differences are listed in the plugin.
+nbgrader-contract: $(STAMP)
+	$(BIN)/pytest -n 2 -p no:cacheprovider -p course.testing.nbgrader_autograde \
+		--pyargs nbgrader.tests.apps.test_nbgrader_autograde
 
 format: $(STAMP)
 	$(BIN)/ruff format course tests benchmarks
