@@ -199,7 +199,7 @@ async def execute(
     finally:
         await runner.stop()
     if report.fault:
-        report.cells_not_run = _mark_not_run(nb, index, report.fault)
+        report.cells_not_run = mark_not_run(nb, index, report.fault)
     client.set_widgets_metadata()
     return report
 
@@ -274,7 +274,7 @@ async def _collect(
         client.process_message(frame, cell, index)
 
 
-def _mark_not_run(nb: NotebookNode, first: int, reason: str) -> int:
+def mark_not_run(nb: NotebookNode, first: int, reason: str) -> int:
     count = 0
     for cell in nb.cells[first:]:
         if cell.cell_type != "code":
