@@ -34,12 +34,19 @@ NEAR_MISSES = {
 }
 
 
-def sample_course(target: Path, assignment: str) -> Path:
-    """A copy of the sample course with ``assignment`` released into its data folder."""
+def sample_course(target: Path, assignment: str, also: str | None = None) -> Path:
+    """A copy of the sample course with ``assignment`` released into its data folder.
+
+    ``also``: another exercise whose notebook (and data files) join ``assignment``'s
+    source before the release, for a two-notebook assignment.
+    """
     from course.plan import load_course
     from course.publish.release import release
 
     copy_course(REPO, target)
+    if also:
+        for path in (target / "exercises" / also).iterdir():
+            shutil.copy(path, target / "exercises" / assignment / path.name)
     release(load_course(target), assignment)
     return target
 
