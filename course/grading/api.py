@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,7 @@ def grade(
 def grade_nbgrader_course(
     folder: Path,
     assignment: str,
-    settings: dict[str, object],
+    settings: Mapping[str, object],
     argv: Sequence[str] = (),
     options: Options | None = None,
     progress: ProgressReporter | None = None,

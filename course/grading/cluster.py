@@ -26,15 +26,20 @@ import tempfile
 import threading
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from distributed import Client, WorkerPlugin, get_worker
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
 from traitlets.config import Config
 
 from course.grading.execution import Job, LocalExecutor, Notebook
 from course.grading.forked.client import ForkServer
 from course.grading.pipeline import Execution, mark_not_run
 from course.grading.report import GradingError, Options
+
+# a sanitised notebook on its way to a worker: (name, notebook, nbgrader's resources)
+NotebookTriple = tuple[str, NotebookNode, ResourcesDict]
 
 
 def pack(folder: Path) -> dict[str, bytes]:
@@ -92,7 +97,9 @@ class GradingWorker(WorkerPlugin):
         self.server.stop()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def run(self, student: str, files: dict[str, bytes], notebooks: list[tuple]) -> dict:
+    def run(
+        self, student: str, files: dict[str, bytes], notebooks: list[NotebookTriple]
+    ) -> dict[str, Any]:
         """Run one job here; its executed notebooks and its working copy's files."""
         with self.lock:
             if not self.opened:
@@ -114,9 +121,12 @@ class GradingWorker(WorkerPlugin):
             shutil.rmtree(base, ignore_errors=True)
 
 
-def run_on_worker(plugin: str, student: str, files: dict, notebooks: list) -> dict:
+def run_on_worker(
+    plugin: str, student: str, files: dict[str, bytes], notebooks: list[NotebookTriple]
+) -> dict[str, Any]:
     """The task a worker runs for one submission (through the run's plugin)."""
-    return get_worker().plugins[plugin].run(student, files, notebooks)
+    grading = cast(GradingWorker, get_worker().plugins[plugin])
+    return grading.run(student, files, notebooks)
 
 
 class DaskExecutor:
@@ -132,7 +142,9 @@ class DaskExecutor:
 
     async def __aenter__(self) -> DaskExecutor:
         try:
-            self.client = await Client(self.address, asynchronous=True, timeout=30)
+            self.client = await Client(  # type: ignore[no-untyped-call]
+                self.address, asynchronous=True, timeout=30
+            )
         except OSError as error:
             raise GradingError(f"cannot reach the Dask scheduler {self.address}: {error}") from None
         plugin = GradingWorker(self.plugin, pack(self.source), self.config, self.options)

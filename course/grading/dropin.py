@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from traitlets.config import Config
@@ -49,7 +49,7 @@ def is_nbgrader_course(folder: Path) -> bool:
 
 
 def nbgrader_course_config(
-    folder: Path, settings: dict[str, object], argv: Sequence[str] = ()
+    folder: Path, settings: Mapping[str, object], argv: Sequence[str] = ()
 ) -> Config:
     """The config ``nbgrader autograde`` would run with, started in ``folder``.
 
@@ -72,7 +72,7 @@ def nbgrader_course_config(
     return config
 
 
-def _command_line(settings: dict[str, object], argv: Sequence[str]) -> Config:
+def _command_line(settings: Mapping[str, object], argv: Sequence[str]) -> Config:
     config = Config()
     for name, value in settings.items():
         if name in ALIASES and value not in (None, ""):

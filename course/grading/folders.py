@@ -30,7 +30,9 @@ def source_files(source: Path, ignore: list[str], exclude: Iterable[str]) -> lis
     return sorted(files - {source / name for name in exclude})
 
 
-def working_copy(submitted: Path, work: Path, source: Path, files: list[Path], ignore: list[str]):
+def working_copy(
+    submitted: Path, work: Path, source: Path, files: list[Path], ignore: list[str]
+) -> None:
     """``work``: the submission's files, then the assignment's own ``files`` over them."""
     shutil.copytree(submitted, work, symlinks=False, ignore=shutil.ignore_patterns(*ignore))
     for source_file in files:

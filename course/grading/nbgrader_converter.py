@@ -17,7 +17,7 @@ from traitlets.config import Config
 from course.grading.report import GradingError, Options
 
 
-class KitAutograde(Autograde):
+class KitAutograde(Autograde):  # type: ignore[misc]  # nbgrader is untyped
     """``Autograde`` whose ``start`` grades through ``course.grading.grade_config``."""
 
     def start(self) -> None:

@@ -30,7 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     _ensure_venv_on_path()
 
-    autogradeapp.Autograde = KitAutograde  # type: ignore[misc]
+    autogradeapp.Autograde = KitAutograde
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
