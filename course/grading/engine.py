@@ -144,13 +144,14 @@ def _executor(server: ForkServer | None, config: Config, options: Options, sourc
 
 
 def _process_start() -> float:
-    """When this process started (wall clock), from /proc: the start of ``course grade``."""
+    """When this process started (wall clock): the start of ``course grade``.
+
+    /proc gives the start in clock ticks since boot (``/proc/stat``'s boot time is
+    rounded to the second, so the age is taken against the boot-time clock instead).
+    """
     ticks = os.sysconf("SC_CLK_TCK")
-    since_boot = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
-    for line in Path("/proc/stat").read_text().splitlines():
-        if line.startswith("btime "):
-            return int(line.split()[1]) + since_boot
-    return time.time()
+    started = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
+    return time.time() - (time.clock_gettime(time.CLOCK_BOOTTIME) - started)
 
 
 @contextlib.contextmanager

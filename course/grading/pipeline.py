@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nbformat
-from ipykernel.ipkernel import IPythonKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
 from nbconvert.exporters import NotebookExporter
@@ -182,7 +181,7 @@ async def execute(
             await runner.start()
             report.kernel_start_seconds = runner.start_seconds
             report.confinement = runner.confinement
-            nb.metadata["language_info"] = dict(IPythonKernel.language_info)
+            nb.metadata["language_info"] = runner.language_info  # as a kernel reports it
             cells = [(i, cell) for i, cell in enumerate(nb.cells) if _runs(client, cell)]
             for _, cell in cells:
                 runner.send({"code": cell.source, "cell_id": cell.get("id")})

@@ -32,6 +32,18 @@ STAND_INS = {
     # nbgrader.utils imports it to unzip collected archives; it imports setuptools
     # and pkg_resources (0.25 s before the first notebook can be graded).
     "setuptools.archive_util": ("unpack_archive", "unpack_tarfile", "unpack_zipfile"),
+    # ``import nbgrader`` imports its four Jupyter server extensions (their handlers,
+    # nbgrader's apps, the exchange, jupyter_server, tornado: 0.5 s quiet, half of what
+    # grading imports before its first notebook) only to name their loaders. A grading
+    # process loads no server extension; a server that calls a loader gets the real one.
+    # (A stand-in is no package: importing a module below it fails while it is in place.)
+    # nbconvert imports its postprocessors (the ``serve`` one imports tornado: 0.1 s
+    # quiet) for the nbconvert app; grading runs preprocessors only.
+    "nbconvert.postprocessors": (),
+    **{
+        f"nbgrader.server_extensions.{extension}": ("load_jupyter_server_extension",)
+        for extension in ("assignment_list", "course_list", "validate_assignment", "formgrader")
+    },
 }
 
 

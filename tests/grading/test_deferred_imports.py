@@ -20,7 +20,8 @@ from course.grading import grade
 from course.plan import load_course
 report = grade(load_course(sys.argv[1]), "ps1")
 print("status:", report.results[0].status)
-names = ("rfc3987_syntax", "setuptools", "pkg_resources")
+names = ("rfc3987_syntax", "setuptools", "pkg_resources", "jupyter_server",
+         "nbgrader.server_extensions.formgrader", "nbconvert.postprocessors.serve")
 loaded = sorted(n for n in names if hasattr(sys.modules.get(n), "__file__"))
 print("loaded:", loaded)
 

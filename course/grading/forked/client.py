@@ -130,6 +130,7 @@ class CellRunner:
         self._writer: asyncio.StreamWriter | None = None
         self.start_seconds = 0.0
         self.confinement: list[str] = []
+        self.language_info: dict[str, Any] = {}
 
     async def start(self, limit: float = 30.0) -> None:
         """Fork the runner and wait for its ready frame (the sandbox applied)."""
@@ -162,6 +163,7 @@ class CellRunner:
             reason = _failure(run_dir, limit)
             raise KernelStartError(f"the kernel could not start: {reason}") from None
         self.confinement = list(ready.get("ready", []))
+        self.language_info = dict(ready.get("language_info", {}))
         self.start_seconds = time.perf_counter() - started
 
     def _watch_exit(self) -> asyncio.Future[None]:

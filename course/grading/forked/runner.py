@@ -134,8 +134,11 @@ class _Stream(io.TextIOBase):
 
 def serve(shell: Any, sock: socket.socket, run_dir: str, confinement: list[str]) -> None:
     """Say ready, run cells as the grader sends them until it closes the socket; never returns."""
+    from ipykernel.ipkernel import IPythonKernel  # the fork server's, already imported
+
     channel = _Channel(sock)
-    channel.send({"ready": confinement})
+    # the kernel's language_info, which the grader (who never imports ipykernel) records
+    channel.send({"ready": confinement, "language_info": dict(IPythonKernel.language_info)})
     shell.displayhook.session.channel = channel
     streams = [_capture(name, fd, run_dir, channel) for name, fd in (("stdout", 1), ("stderr", 2))]
     sys.stdout, sys.stderr = streams
