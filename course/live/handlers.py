@@ -85,10 +85,19 @@ from pydantic import BaseModel
 from tornado import web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from course.errors import CourseError
 from course.live import schemas
 from course.live.app import Live
 from course.live.auth import RESOURCE, member_of, set_participant_cookie
-from course.live.errors import Forbidden, Invalid, LiveError, NotFound, RateLimited, TooLarge
+from course.live.errors import (
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    UnsupportedMediaType,
+    http_status,
+)
 from course.live.service import Member
 from course.live.views import dumps
 
@@ -98,16 +107,35 @@ Q = r"(?P<question_id>[0-9]{1,9})"
 API = "/course/api"
 
 
-class ApiError(web.HTTPError):
-    """An HTTPError whose message is shown as is (no %-formatting of user text)."""
+class KitErrors(web.RequestHandler):
+    """Answers a kit error raised anywhere under a handler with its status, not a 500.
 
-    def __init__(self, error: LiveError) -> None:
-        super().__init__(error.status, str(error).replace("%", "%%"), reason=error.reason)
-        self.detail = str(error)
-        self.retry_after = getattr(error, "retry_after", None)
+    The one place a kit error becomes an HTTP error: ``errors.http_status`` gives the
+    status; the handler's ``write_error`` renders it (JSON for the API, a page for pages).
+    """
+
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        error = kit_error(kwargs)
+        if error is not None:
+            status_code, kwargs["reason"] = http_status(error)
+        super().send_error(status_code, **kwargs)
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """A kit error is a refusal: one line, as tornado logs an HTTPError, no traceback."""
+        if not isinstance(value, CourseError):
+            return super().log_exception(typ, value, tb)
+        status, _ = http_status(value)
+        self.log.warning("%d %s %s: %s", status, self.request.method, self.request.uri, value)
 
 
-class LiveHandler(ExtensionHandlerMixin, APIHandler):
+def kit_error(error_kwargs: dict[str, Any]) -> CourseError | None:
+    """The kit error that ``send_error``/``write_error`` are reporting, if it is one."""
+    exc_info = error_kwargs.get("exc_info")
+    error = exc_info[1] if exc_info else None
+    return error if isinstance(error, CourseError) else None
+
+
+class LiveHandler(KitErrors, ExtensionHandlerMixin, APIHandler):
     """JSON in, JSON out; every refusal is a JSON error with a reason."""
 
     auth_resource = RESOURCE
@@ -118,36 +146,25 @@ class LiveHandler(ExtensionHandlerMixin, APIHandler):
 
     def body(self, model: type[BaseModel], limit: int = schemas.MAX_BODY) -> Any:
         """The request body validated by ``model``; 413, 415 or 400 otherwise."""
-        try:
-            return schemas.parse(model, self.json(limit))
-        except LiveError as error:
-            raise ApiError(error) from None
+        return schemas.parse(model, self.json(limit))
 
     def json(self, limit: int = schemas.MAX_BODY) -> Any:
         if len(self.request.body) > limit:
-            raise ApiError(TooLarge(f"the body has more than {limit} bytes"))
+            raise TooLarge(f"the body has more than {limit} bytes")
         kind = self.request.headers.get("Content-Type", "application/json").split(";")[0]
         if kind.strip().lower() != "application/json":
-            error = LiveError("send the body as application/json")
-            error.status, error.reason = 415, "unsupported media type"
-            raise ApiError(error)
+            raise UnsupportedMediaType("send the body as application/json")
         try:
             return json.loads(self.request.body or b"null", parse_constant=_no_constant)
         except (ValueError, RecursionError) as error:
-            raise ApiError(Invalid(f"body: not valid JSON ({error})")) from None
+            raise Invalid(f"body: not valid JSON ({error})") from None
 
     async def call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run a service call in the store's thread; its LiveErrors become JSON errors."""
-        try:
-            return await self.live.run(function, *args, **kwargs)
-        except LiveError as error:
-            raise ApiError(error) from None
+        """Run a service call in the store's thread."""
+        return await self.live.run(function, *args, **kwargs)
 
     def limit(self, action: str, key: Any) -> None:
-        try:
-            self.live.limiter.check(action, key)
-        except RateLimited as error:
-            raise ApiError(error) from None
+        self.live.limiter.check(action, key)
 
     def reply(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -159,13 +176,15 @@ class LiveHandler(ExtensionHandlerMixin, APIHandler):
         self.live.channels.touch(session_id, *topics)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        error = kwargs.get("exc_info", (None, None))[1]
-        if not isinstance(error, ApiError):
+        """A kit error as ``{"message", "reason"}``; Jupyter's own errors (auth) as Jupyter
+        writes them, which is the same shape."""
+        error = kit_error(kwargs)
+        if error is None:
             return super().write_error(status_code, **kwargs)
-        if error.retry_after is not None:
+        if isinstance(error, RateLimited):
             self.set_header("Retry-After", str(max(1, round(error.retry_after))))
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(dumps({"message": error.detail, "reason": error.reason}))
+        self.finish(dumps({"message": str(error), "reason": http_status(error)[1]}))
 
 
 class ParticipantHandler(LiveHandler):
@@ -183,10 +202,7 @@ class ParticipantHandler(LiveHandler):
             raise web.HTTPError(403, "cross-origin request refused")
 
     def member(self, session_id: str) -> Member:
-        try:
-            return member_of(self, int(session_id))
-        except LiveError as error:
-            raise ApiError(error) from None
+        return member_of(self, int(session_id))
 
 
 # instructor -----------------------------------------------------------------------------
@@ -331,17 +347,15 @@ class JoinHandler(ParticipantHandler):
     async def post(self) -> None:
         spec = self.body(schemas.Join)
         address = self.request.remote_ip
-        try:  # only failed joins cost a token: a classroom behind one router joins at once
-            self.live.limiter.ensure("join-failure", address)
-        except RateLimited as error:
-            raise ApiError(error) from None
+        # Only failed joins cost a token: a classroom behind one router joins at once.
+        self.live.limiter.ensure("join-failure", address)
         try:
             joined = await self.live.run(
                 self.live.service.join, spec.code, spec.name, spec.anonymous
             )
-        except LiveError as error:
+        except CourseError:
             self.live.limiter.spend("join-failure", address)
-            raise ApiError(error) from None
+            raise
         set_participant_cookie(self, joined.session["id"], joined.secret)
         self.touch(joined.session["id"], ("participants", 0))
         self.reply({"session": joined.session, "participant": joined.participant}, 201)
@@ -361,12 +375,9 @@ class AnswerHandler(ParticipantHandler):
         member = self.member(session_id)
         self.limit("answer", member)
         value = self.body(schemas.AnswerBody).value
-        try:
-            stored = await self.live.answer(
-                member.session_id, member.participant_id, int(poll_id), value
-            )
-        except LiveError as error:
-            raise ApiError(error) from None
+        stored = await self.live.answer(
+            member.session_id, member.participant_id, int(poll_id), value
+        )
         self.touch(member.session_id, ("answers", int(poll_id)))
         self.reply({"poll_id": int(poll_id), "value": stored})
 
@@ -417,31 +428,28 @@ class EventsHandler(LiveHandler):
             return
         if self.current_user is not None and self.token_authenticated:
             return
-        raise ApiError(Forbidden("send Authorization: token $COURSE_EVENTS_TOKEN"))
+        raise Forbidden("send Authorization: token $COURSE_EVENTS_TOKEN")
 
     def check_xsrf_cookie(self) -> None:
         """Kernels post with a token header, never with cookies: no XSRF token to check."""
 
     def body_statements(self, data: Any) -> list[schemas.Statement]:
         if not isinstance(data, list):
-            raise ApiError(Invalid("body: a JSON list of xAPI statements"))
-        try:
-            return schemas.parse(schemas.Statements, {"items": data}).items
-        except LiveError as error:
-            raise ApiError(error) from None
+            raise Invalid("body: a JSON list of xAPI statements")
+        return schemas.parse(schemas.Statements, {"items": data}).items
 
 
 class NotFoundHandler(LiveHandler):
     """Unknown /course/api/ URLs get a JSON 404, not Jupyter's HTML page."""
 
     def prepare(self) -> None:  # type: ignore[override]
-        raise ApiError(NotFound(f"no API at {self.request.path}"))
+        raise NotFound(f"no API at {self.request.path}")
 
 
 # websockets -----------------------------------------------------------------------------
 
 
-class _Socket(WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, JupyterHandler):
+class _Socket(KitErrors, WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, JupyterHandler):
     """A push-only channel: one subscriber of ``Channels``; inbound frames are ignored."""
 
     auth_resource = RESOURCE
@@ -465,7 +473,7 @@ class _Socket(WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin, JupyterHa
     async def open(self, session_id: str) -> None:  # type: ignore[override]
         try:
             state = await self.first_frame()
-        except LiveError as error:
+        except CourseError as error:  # after the upgrade: no status to send, a close code
             self.close(4004, str(error)[:120])
             return
         self.push(dumps(state))
@@ -499,11 +507,8 @@ class PresenterSocket(_Socket):
 class ParticipantSocket(_Socket):
     @allow_unauthenticated  # participant: the session cookie is checked before the upgrade
     async def get(self, session_id: str) -> None:
-        try:
-            member = member_of(self, int(session_id))
-            self.live.limiter.check("read", member)
-        except LiveError as error:
-            raise web.HTTPError(error.status, str(error).replace("%", "%%")) from None
+        member = member_of(self, int(session_id))
+        self.live.limiter.check("read", member)
         self.session_id, self.participant_id = member.session_id, member.participant_id
         await super().get(session_id)
 

@@ -34,7 +34,8 @@ from tornado import web
 
 from course.live.app import Live
 from course.live.auth import RESOURCE, member_of
-from course.live.errors import LiveError
+from course.live.errors import Forbidden, http_status
+from course.live.handlers import KitErrors, kit_error
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -131,7 +132,7 @@ def lan_address() -> str:
             return "127.0.0.1"
 
 
-class PageHandler(ExtensionHandlerMixin, JupyterHandler):
+class PageHandler(KitErrors, ExtensionHandlerMixin, JupyterHandler):
     """An HTML page of this extension, rendered from course/live/templates."""
 
     auth_resource = RESOURCE
@@ -169,11 +170,14 @@ class PageHandler(ExtensionHandlerMixin, JupyterHandler):
         parts = urlsplit(self.live.public_url)
         return f"{parts.scheme}://{parts.netloc}", parts.path or "/"
 
-    async def session_or_404(self, session_id: int) -> dict[str, Any]:
-        try:
-            return await self.live.run(self.live.service.session, session_id)
-        except LiveError as error:
-            raise web.HTTPError(error.status, str(error).replace("%", "%%")) from None
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Jupyter's error page, showing a kit error's message as it shows an HTTPError's."""
+        error = kit_error(kwargs)
+        if error is not None:
+            status, reason = http_status(error)
+            shown = web.HTTPError(status, str(error).replace("%", "%%"), reason=reason)
+            kwargs["exc_info"] = (web.HTTPError, shown, kwargs["exc_info"][2])
+        super().write_error(status_code, **kwargs)
 
 
 # participant pages ------------------------------------------------------------------------
@@ -191,7 +195,7 @@ class ParticipantPage(PageHandler):
     def get(self, session_id: str) -> None:
         try:
             member_of(self, int(session_id))
-        except LiveError:
+        except Forbidden:
             self.redirect(url_path_join(self.base_url, PAGES, "join"))
             return
         self.page("participant.html", session_id=int(session_id), title="Live session")
@@ -224,7 +228,7 @@ class ControlPage(InstructorPage):
     @web.authenticated
     @authorized(action="read", resource=RESOURCE)
     async def get(self, session_id: str) -> None:
-        state = await self.session_or_404(int(session_id))
+        state = await self.live.run(self.live.service.session, int(session_id))
         self.page(
             "control.html",
             session=state["session"],
@@ -237,7 +241,7 @@ class PresenterPage(InstructorPage):
     @web.authenticated
     @authorized(action="read", resource=RESOURCE)
     async def get(self, session_id: str) -> None:
-        state = await self.session_or_404(int(session_id))
+        state = await self.live.run(self.live.service.session, int(session_id))
         origin, base = self.public()
         join = join_url(origin, base, state["session"]["join_code"])
         self.page(
