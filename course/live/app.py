@@ -24,8 +24,10 @@ from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, validate
 
 from course.live.channels import Channels
 from course.live.groups import make_group_notebooks
+from course.live.polling import AnswerArgs
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
-from course.live.service import AnswerArgs, GroupNotebooks, LiveService, Update
+from course.live.service import LiveService
+from course.live.state import Update
 from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
 
@@ -45,11 +47,9 @@ class Live:
         limiter: RateLimiter,
         push_interval: float,
         workers: int,
-        group_notebooks: GroupNotebooks | None,
         public_url: str = "",
     ) -> None:
         self.service, self.events_token, self.limiter = service, events_token, limiter
-        self.group_notebooks = group_notebooks
         self.public_url = public_url  # "" or http(s)://host[:port]/base/, ending in /
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
         self.channels = Channels(self._update, interval=push_interval)
@@ -173,6 +173,7 @@ class CourseLiveApp(ExtensionApp):
             course,
             max_participants=self.max_participants,
             notebook_link=lambda path: url_path_join(base_url, "lab/tree", quote(path)),
+            group_notebooks=make_group_notebooks,
         )
         rates = DEFAULT_RATES | {k: Rate(*v) for k, v in self.rate_limits.items()}
         self.live = Live(
@@ -181,7 +182,6 @@ class CourseLiveApp(ExtensionApp):
             limiter=RateLimiter(rates),
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
-            group_notebooks=make_group_notebooks,
             public_url=self.public_url,
         )
         self.settings["course_live"] = self.live

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from course.live.errors import Forbidden
-from course.live.service import Member
+from course.live.participants import Member
 
 RESOURCE = "course"
 COOKIE_PREFIX = "course-live-"

@@ -98,7 +98,7 @@ from course.live.errors import (
     UnsupportedMediaType,
     http_status,
 )
-from course.live.service import Member
+from course.live.participants import Member
 from course.live.views import dumps
 
 S = r"(?P<session_id>[0-9]{1,9})"
@@ -316,9 +316,7 @@ class GroupsHandler(LiveHandler):
     @authorized
     async def post(self, session_id: str) -> None:
         spec = self.body(schemas.FormGroups)
-        groups = await self.call(
-            self.live.service.form_groups, int(session_id), spec, self.live.group_notebooks
-        )
+        groups = await self.call(self.live.service.form_groups, int(session_id), spec)
         self.touch(int(session_id), ("groups", 0))
         self.reply(groups)
 
