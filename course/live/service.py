@@ -59,6 +59,9 @@ class LiveService:
 
     # sessions
 
+    def modules(self) -> list[dict[str, Any]]:
+        return self._sessions.modules()
+
     def create_session(self, module_id: str, title: str | None = None) -> dict[str, Any]:
         return self._sessions.create(module_id, title)
 

@@ -47,6 +47,14 @@ class Sessions:
                 self.polling.add_row(db, row.id, poll)
             return views.session_json(row, instructor=True)
 
+    def modules(self) -> list[dict[str, Any]]:
+        """The modules that have a live part, for starting a session of one."""
+        return [
+            {"id": m.id, "title": m.title, "polls": m.live.polls, "requires": m.requires}
+            for m in self.course.modules
+            if m.live is not None
+        ]
+
     def all(self) -> list[dict[str, Any]]:
         with self.store.session() as db:
             found = db.scalars(select(LiveSession).order_by(LiveSession.id)).all()
