@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinjaMixin
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, validate
+from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, default, validate
 
 from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
@@ -27,9 +27,10 @@ from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
 
 TOKEN_FILE = "live-events-token"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-class CourseLiveApp(ExtensionApp):
+class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     """Live sessions (polls, questions, groups) and learner events for one course."""
 
     name = "course"
@@ -88,6 +89,15 @@ class CourseLiveApp(ExtensionApp):
     )
 
     live: Live
+
+    @default("template_paths")
+    def _default_template_paths(self) -> list[str]:
+        """The pages' templates; a path put first in the trait overrides them by name."""
+        return [str(TEMPLATES)]
+
+    @default("jinja2_options")
+    def _default_jinja2_options(self) -> dict[str, Any]:
+        return {"trim_blocks": True, "lstrip_blocks": True}
 
     @validate("public_url")
     def _check_public_url(self, proposal: Any) -> str:

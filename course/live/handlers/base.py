@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
-from jupyter_server.extension.handler import ExtensionHandlerMixin
+from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
 from jupyter_server.utils import url_path_join
 from pydantic import BaseModel
 from tornado import web
@@ -34,8 +33,7 @@ from course.live.runtime import Live
 from course.live.state import Topic
 from course.live.views import dumps
 
-LIVE = Path(__file__).parent.parent
-STATIC = LIVE / "static"
+STATIC = Path(__file__).parent.parent / "static"
 CSP = "; ".join(
     [
         "default-src 'none'",
@@ -47,13 +45,6 @@ CSP = "; ".join(
         "base-uri 'none'",
         "frame-ancestors 'self'",
     ]
-)
-
-_templates = Environment(
-    loader=FileSystemLoader(LIVE / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
 )
 
 
@@ -130,8 +121,9 @@ class ApiHandler(KitErrors, ExtensionHandlerMixin, APIHandler):
         self.finish(dumps({"message": str(error), "reason": http_status(error)[1]}))
 
 
-class PageHandler(KitErrors, ExtensionHandlerMixin, JupyterHandler):
-    """An HTML page of this extension, rendered from course/live/templates.
+class PageHandler(KitErrors, ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, JupyterHandler):
+    """An HTML page of this extension, from the templates of ``CourseLiveApp.template_paths``
+    (ExtensionApp's own Jinja environment, autoescaping).
 
     Every page carries a strict Content-Security-Policy (scripts and styles from this
     server only, no inline script); scripts insert user text with ``textContent``.
@@ -152,9 +144,7 @@ class PageHandler(KitErrors, ExtensionHandlerMixin, JupyterHandler):
             path = url_path_join(self.base_url, PAGES, "static", name)
             return f"{path}?v={_version(name)}"
 
-        html = _templates.get_template(template).render(
-            static=static, base_url=self.base_url, **context
-        )
+        html = self.get_template(template).render(static=static, base_url=self.base_url, **context)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
