@@ -104,6 +104,7 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         return normalise_public_url(proposal["value"])
 
     def initialize_settings(self) -> None:
+        assert self.serverapp is not None  # ExtensionApp links it before initialising
         course = load_course(find_course(Path(self.course_root or self.serverapp.root_dir)))
         store = Store(self.db_url or sqlite_url(_data(course) / "live.sqlite"))
         store.migrate()

@@ -74,13 +74,12 @@ class Sessions:
         """How many participants reached mastery of the session's prerequisite modules."""
         with self.store.session() as db:
             module_id = rows.get(db, LiveSession, session_id).module_id
-            names = list(
-                db.scalars(
-                    select(Participant.name).where(
-                        Participant.session_id == session_id, Participant.anonymous.is_(False)
-                    )
+            named = db.scalars(
+                select(Participant.name).where(
+                    Participant.session_id == session_id, Participant.anonymous.is_(False)
                 )
             )
+            names = [name for name in named if name is not None]
             anonymous = participants.count(db, session_id) - len(names)
         report = readiness(self.course, module_id, self.store, names)
         report["participants"]["anonymous"] = anonymous

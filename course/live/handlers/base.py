@@ -16,6 +16,7 @@ from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, Extensi
 from jupyter_server.utils import url_path_join
 from pydantic import BaseModel
 from tornado import web
+from tornado.log import gen_log
 
 from course.errors import CourseError
 from course.live import schemas
@@ -66,7 +67,7 @@ class KitErrors(web.RequestHandler):
         if not isinstance(value, CourseError):
             return super().log_exception(typ, value, tb)
         status, _ = http_status(value)
-        self.log.warning("%d %s %s: %s", status, self.request.method, self.request.uri, value)
+        gen_log.warning("%d %s %s: %s", status, self.request.method, self.request.uri, value)
 
 
 def kit_error(error_kwargs: dict[str, Any]) -> CourseError | None:
@@ -81,7 +82,7 @@ class ApiHandler(KitErrors, ExtensionHandlerMixin, APIHandler):
 
     auth_resource = RESOURCE
 
-    def initialize(self, name: str, live: Live) -> None:  # type: ignore[override]
+    def initialize(self, name: str, live: Live) -> None:
         super().initialize(name)
         self.live = live
 
@@ -131,7 +132,7 @@ class PageHandler(KitErrors, ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, 
 
     auth_resource = RESOURCE
 
-    def initialize(self, name: str, live: Live) -> None:  # type: ignore[override]
+    def initialize(self, name: str, live: Live) -> None:
         super().initialize(name)
         self.live = live
 

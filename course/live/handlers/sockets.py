@@ -29,7 +29,7 @@ class _Socket(KitErrors, WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin
     session_id: int
     participant_id: int | None = None
 
-    def initialize(self, name: str, live: Live) -> None:  # type: ignore[override]
+    def initialize(self, name: str, live: Live) -> None:
         super().initialize(name)
         self.live = live
 
@@ -43,7 +43,7 @@ class _Socket(KitErrors, WebSocketMixin, WebSocketHandler, ExtensionHandlerMixin
     async def first_frame(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    async def open(self, session_id: str) -> None:  # type: ignore[override]
+    async def open(self, session_id: str) -> None:
         try:
             state = await self.first_frame()
         except CourseError as error:  # after the upgrade: no status to send, a close code
