@@ -77,7 +77,7 @@ def kit_error(error_kwargs: dict[str, Any]) -> CourseError | None:
     return error if isinstance(error, CourseError) else None
 
 
-class ApiHandler(KitErrors, ExtensionHandlerMixin, APIHandler):
+class LiveHandler(KitErrors, ExtensionHandlerMixin, APIHandler):
     """JSON in, JSON out; every refusal is a JSON error with a reason."""
 
     auth_resource = RESOURCE
@@ -170,7 +170,7 @@ class PageHandler(KitErrors, ExtensionHandlerJinjaMixin, ExtensionHandlerMixin, 
         super().write_error(status_code, **kwargs)
 
 
-class NotFoundHandler(ApiHandler):
+class NotFoundHandler(LiveHandler):
     """Unknown /course/api/ URLs get a JSON 404, not Jupyter's HTML page (before any auth:
     saying that nothing is there reveals nothing)."""
 

@@ -15,19 +15,19 @@ from jupyter_server.utils import url_path_join
 
 from course.live import schemas
 from course.live.auth import instructor
-from course.live.handlers.base import ApiHandler, PageHandler
+from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import join_url, qr_svg
 
 # REST ---------------------------------------------------------------------------------------
 
 
-class ModulesHandler(ApiHandler):
+class ModulesHandler(LiveHandler):
     @instructor
     async def get(self) -> None:
         self.reply(self.live.service.modules())
 
 
-class SessionsHandler(ApiHandler):
+class SessionsHandler(LiveHandler):
     @instructor
     async def get(self) -> None:
         self.reply(await self.live.run(self.live.service.sessions))
@@ -39,7 +39,7 @@ class SessionsHandler(ApiHandler):
         self.reply(created, 201)
 
 
-class SessionHandler(ApiHandler):
+class SessionHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str) -> None:
         self.reply(await self.live.run(self.live.service.session, int(session_id)))
@@ -53,13 +53,13 @@ class SessionHandler(ApiHandler):
         self.reply(session)
 
 
-class ParticipantsHandler(ApiHandler):
+class ParticipantsHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str) -> None:
         self.reply(await self.live.run(self.live.service.participants, int(session_id)))
 
 
-class PollsHandler(ApiHandler):
+class PollsHandler(LiveHandler):
     @instructor
     async def post(self, session_id: str) -> None:
         poll = self.body(schemas.NewPoll)
@@ -68,14 +68,14 @@ class PollsHandler(ApiHandler):
         self.reply(created, 201)
 
 
-class PollHandler(ApiHandler):
+class PollHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str, poll_id: str) -> None:
         results = await self.live.run(self.live.service.results, int(session_id), int(poll_id))
         self.reply(results)
 
 
-class PollActionHandler(ApiHandler):
+class PollActionHandler(LiveHandler):
     @instructor
     async def post(self, session_id: str, poll_id: str, action: str) -> None:
         sid = int(session_id)
@@ -84,7 +84,7 @@ class PollActionHandler(ApiHandler):
         self.reply(poll)
 
 
-class NextPollHandler(ApiHandler):
+class NextPollHandler(LiveHandler):
     @instructor
     async def post(self, session_id: str) -> None:
         sid = int(session_id)
@@ -97,7 +97,7 @@ class NextPollHandler(ApiHandler):
         self.reply({"poll": poll})
 
 
-class QuestionsHandler(ApiHandler):
+class QuestionsHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str) -> None:
         questions = await self.live.run(
@@ -106,7 +106,7 @@ class QuestionsHandler(ApiHandler):
         self.reply(questions)
 
 
-class QuestionHandler(ApiHandler):
+class QuestionHandler(LiveHandler):
     @instructor
     async def patch(self, session_id: str, question_id: str) -> None:
         change = self.body(schemas.QuestionChange)
@@ -121,7 +121,7 @@ class QuestionHandler(ApiHandler):
         self.reply(question)
 
 
-class GroupsHandler(ApiHandler):
+class GroupsHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str) -> None:
         self.reply(await self.live.run(self.live.service.groups, int(session_id)))
@@ -134,13 +134,13 @@ class GroupsHandler(ApiHandler):
         self.reply(groups)
 
 
-class ReadinessHandler(ApiHandler):
+class ReadinessHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str) -> None:
         self.reply(await self.live.run(self.live.service.readiness, int(session_id)))
 
 
-class ExportHandler(ApiHandler):
+class ExportHandler(LiveHandler):
     @instructor
     async def get(self, session_id: str) -> None:
         text = await self.live.run(self.live.service.export_csv, int(session_id))

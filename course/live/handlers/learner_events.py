@@ -9,10 +9,10 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from course.live import schemas
 from course.live.auth import check_events_token
 from course.live.errors import Invalid
-from course.live.handlers.base import ApiHandler
+from course.live.handlers.base import LiveHandler
 
 
-class EventsHandler(ApiHandler):
+class EventsHandler(LiveHandler):
     @allow_unauthenticated  # kernels send the events token instead: check_events_token
     async def post(self) -> None:
         check_events_token(self, self.live.events_token)

@@ -17,14 +17,14 @@ from course.errors import CourseError
 from course.live import schemas
 from course.live.auth import member_of, set_participant_cookie
 from course.live.errors import Forbidden
-from course.live.handlers.base import ApiHandler, PageHandler
+from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import PAGES
 from course.live.participants import Member
 
 # REST ---------------------------------------------------------------------------------------
 
 
-class ParticipantHandler(ApiHandler):
+class ParticipantHandler(LiveHandler):
     """Base of the join-code routes: no Jupyter auth, the session cookie instead.
 
     Jupyter's XSRF token is not required of them: the cookie is SameSite=Strict and
