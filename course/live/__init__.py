@@ -1,7 +1,7 @@
 """Live sessions: the course server and its ``course`` extension (polls, questions, groups).
 
 ``serve`` runs the course's Jupyter server; the extension itself is
-``course.live.app.CourseLiveApp`` (API in ``course.live.handlers``), and the service
+``course.live.app.CourseLiveApp`` (its URLs in ``course.live.routes``), and the service
 behind it, callable without HTTP, is ``course.live.service.LiveService``.
 """
 

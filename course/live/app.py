@@ -2,104 +2,35 @@
 
 One ``CourseLiveApp`` holds every Jupyter-side setting as a trait (``--CourseLiveApp.db_url``
 and friends, or ``c.CourseLiveApp`` in a config file); the course facts come from
-course.yml. The store is migrated at startup; every service call runs in one worker
-thread (``Live.run``), which serialises SQLite writes and keeps the event loop free.
+course.yml. The store is migrated at startup; the service, its worker thread and the
+channels (``runtime.Live``) are handed to every handler through its route kwargs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinjaMixin
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, validate
+from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, default, validate
 
-from course.live.channels import Channels
 from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
-from course.live.service import AnswerArgs, GroupNotebooks, LiveService, Update
+from course.live.routes import routes
+from course.live.runtime import Live
+from course.live.service import LiveService
 from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
 
-T = TypeVar("T")
 TOKEN_FILE = "live-events-token"
-MAX_BATCH = 500  # answers per transaction
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-class Live:
-    """What the handlers share: the service, its worker thread, limits and channels."""
-
-    def __init__(
-        self,
-        service: LiveService,
-        *,
-        events_token: str,
-        limiter: RateLimiter,
-        push_interval: float,
-        workers: int,
-        group_notebooks: GroupNotebooks | None,
-        public_url: str = "",
-    ) -> None:
-        self.service, self.events_token, self.limiter = service, events_token, limiter
-        self.group_notebooks = group_notebooks
-        self.public_url = public_url  # "" or http(s)://host[:port]/base/, ending in /
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
-        self.channels = Channels(self._update, interval=push_interval)
-        self._answers: list[tuple[AnswerArgs, asyncio.Future[Any]]] = []
-        self._answering = False
-        self._answer_task: asyncio.Future[None] | None = None
-
-    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a (blocking) service call in the store's worker thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, partial(function, *args, **kwargs))
-
-    async def answer(self, session_id: int, participant_id: int, poll_id: int, value: Any) -> Any:
-        """``service.answer``, grouped: answers arriving while the store thread is busy go
-        into the next batch (one transaction for all), so a burst costs a few commits,
-        not one each. The first answer after a quiet moment is sent at once."""
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._answers.append(((session_id, participant_id, poll_id, value), future))
-        if not self._answering:
-            self._answering = True
-            self._answer_task = asyncio.ensure_future(self._store_answers())
-        return await future
-
-    async def _store_answers(self) -> None:
-        try:
-            while self._answers:
-                batch, self._answers = self._answers[:MAX_BATCH], self._answers[MAX_BATCH:]
-                try:
-                    outcomes = await self.run(self.service.answer_many, [a for a, _ in batch])
-                except Exception as error:  # the whole transaction failed: every caller sees it
-                    outcomes = [error] * len(batch)
-                for (_, future), outcome in zip(batch, outcomes, strict=True):
-                    if future.done():  # the request went away meanwhile
-                        continue
-                    if isinstance(outcome, BaseException):
-                        future.set_exception(outcome)
-                    else:
-                        future.set_result(outcome)
-        finally:
-            self._answering = False
-
-    async def _update(self, session_id: int, topics: set[tuple[str, int]]) -> Update:
-        return await self.run(self.service.update, session_id, topics)
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
-        self.service.store.dispose()
-
-
-class CourseLiveApp(ExtensionApp):
+class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     """Live sessions (polls, questions, groups) and learner events for one course."""
 
     name = "course"
@@ -159,11 +90,21 @@ class CourseLiveApp(ExtensionApp):
 
     live: Live
 
+    @default("template_paths")
+    def _default_template_paths(self) -> list[str]:
+        """The pages' templates; a path put first in the trait overrides them by name."""
+        return [str(TEMPLATES)]
+
+    @default("jinja2_options")
+    def _default_jinja2_options(self) -> dict[str, Any]:
+        return {"trim_blocks": True, "lstrip_blocks": True}
+
     @validate("public_url")
     def _check_public_url(self, proposal: Any) -> str:
         return normalise_public_url(proposal["value"])
 
     def initialize_settings(self) -> None:
+        assert self.serverapp is not None  # ExtensionApp links it before initialising
         course = load_course(find_course(Path(self.course_root or self.serverapp.root_dir)))
         store = Store(self.db_url or sqlite_url(_data(course) / "live.sqlite"))
         store.migrate()
@@ -173,6 +114,7 @@ class CourseLiveApp(ExtensionApp):
             course,
             max_participants=self.max_participants,
             notebook_link=lambda path: url_path_join(base_url, "lab/tree", quote(path)),
+            group_notebooks=make_group_notebooks,
         )
         rates = DEFAULT_RATES | {k: Rate(*v) for k, v in self.rate_limits.items()}
         self.live = Live(
@@ -181,17 +123,13 @@ class CourseLiveApp(ExtensionApp):
             limiter=RateLimiter(rates),
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
-            group_notebooks=make_group_notebooks,
             public_url=self.public_url,
         )
-        self.settings["course_live"] = self.live
         self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
 
     def initialize_handlers(self) -> None:
-        from course.live.handlers import routes
-        from course.live.pages import routes as page_routes
-
-        self.handlers.extend(routes() + page_routes())
+        """Every route gets the running ``Live`` as its kwarg (see ``course.live.routes``)."""
+        self.handlers.extend(routes(self.live))
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         """Announce the URLs and point kernels at the events endpoint (the port is known now)."""

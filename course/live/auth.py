@@ -1,35 +1,63 @@
-"""Who is calling: the instructor (Jupyter's own auth) or a participant (a join cookie).
+"""Who may call what: the instructor, a join-code participant, a learner's kernel.
 
-Instructor handlers use ``@authorized`` on the resource ``course`` (read for GET, write
-otherwise), so a deployment can give the instructor role with Jupyter's Authorizer
-(JupyterHub scopes later). Participants never authenticate with Jupyter: joining sets
-an HttpOnly, SameSite=Strict cookie named after the session, whose value is a random
-secret stored only as a hash. It opens that session's ``/me`` routes and nothing else;
-Jupyter's APIs (kernels, contents) do not know it.
+Every handler of the extension states its caller with one of these, so the rules live
+here and nowhere else:
+
+* ``instructor`` / ``instructor_socket``: Jupyter's own authentication (token, login
+  cookie, JupyterHub OAuth), then its Authorizer on the resource ``course`` (read for
+  GET, write otherwise), so a deployment can give the instructor role through
+  Jupyter's Authorizer (JupyterHub scopes later).
+* ``member_of``: a participant never authenticates with Jupyter. Joining sets an
+  HttpOnly, SameSite=Strict cookie named after the session, whose value is a random
+  secret stored only as a hash. It opens that session's ``/me`` routes and nothing
+  else; Jupyter's APIs (kernels, contents) do not know it. Handlers using it are the
+  only ones marked ``allow_unauthenticated``, and their routes say so.
+* ``check_events_token``: learners' kernels send progress events with the events
+  token (or any Jupyter token).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hmac
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from jupyter_server.auth.decorator import authorized, ws_authenticated
+from tornado import web
 
 from course.live.errors import Forbidden
-from course.live.service import Member
+from course.live.participants import Member
 
 RESOURCE = "course"
 COOKIE_PREFIX = "course-live-"
 COOKIE_DAYS = 2
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+class Members(Protocol):
+    def member(self, secret: str) -> Member | None: ...
+
+
+def instructor(method: Method) -> Method:
+    """An instructor's request: authenticated by Jupyter, authorised on ``course``."""
+    return web.authenticated(authorized(resource=RESOURCE)(method))  # type: ignore[return-value]
+
+
+def instructor_socket(method: Method) -> Method:
+    """An instructor's websocket: authenticated before the upgrade, authorised to read."""
+    return ws_authenticated(authorized(action="read", resource=RESOURCE)(method))
 
 
 def cookie_name(session_id: int) -> str:
     return f"{COOKIE_PREFIX}{session_id}"
 
 
-def set_participant_cookie(handler: Any, session_id: int, secret: str) -> None:
+def set_participant_cookie(handler: web.RequestHandler, session_id: int, secret: str) -> None:
     """The cookie travels only to /course/ URLs of this server, never to scripts."""
     handler.set_cookie(
         cookie_name(session_id),
         secret,
-        path=handler.base_url + "course/",
+        path=handler.settings.get("base_url", "/") + "course/",
         expires_days=COOKIE_DAYS,
         httponly=True,
         samesite="Strict",
@@ -37,12 +65,29 @@ def set_participant_cookie(handler: Any, session_id: int, secret: str) -> None:
     )
 
 
-def member_of(handler: Any, session_id: int) -> Member:
+def member_of(handler: web.RequestHandler, members: Members, session_id: int) -> Member:
     """The participant of ``session_id`` holding this request's cookie, or Forbidden."""
     secret = handler.get_cookie(cookie_name(session_id))
     if not secret or len(secret) > 100:
         raise Forbidden(f"join session {session_id} with its code first")
-    member = handler.live.service.member(secret)
+    member = members.member(secret)
     if member is None or member.session_id != session_id:
         raise Forbidden(f"join session {session_id} with its code first")
     return member
+
+
+def check_events_token(handler: Any, events_token: str) -> None:
+    """A learner's kernel (``Authorization: token $COURSE_EVENTS_TOKEN``) or a Jupyter
+    token; Forbidden otherwise. A login cookie alone is not enough: events carry no
+    XSRF token."""
+    header = handler.request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() in ("token", "bearer") and _same(token.strip(), events_token):
+        return
+    if handler.current_user is not None and handler.token_authenticated:
+        return
+    raise Forbidden("send Authorization: token $COURSE_EVENTS_TOKEN")
+
+
+def _same(given: str, expected: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())

@@ -13,11 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from course.live.service import Update
+from course.live.state import Topic, Update
 from course.live.views import dumps
 
 log = logging.getLogger(__name__)
-Topic = tuple[str, int]
 
 
 class Subscriber(Protocol):

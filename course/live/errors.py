@@ -1,8 +1,9 @@
-"""Errors of live sessions: each carries the HTTP status a handler answers with.
+"""Errors of live sessions, and the HTTP status of every kit error raised under a handler.
 
-The service raises them (so tests see them without HTTP); the handlers turn them
-into JSON ``{"message": ..., "reason": ...}`` replies. The message says what was
-wrong and, where it can, what would be valid.
+The service raises them (so tests see them without HTTP); the handlers turn any kit
+error into a JSON ``{"message": ..., "reason": ...}`` reply with the status that
+``http_status`` gives it. The message says what was wrong and, where it can, what
+would be valid.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ class TooLarge(LiveError):
     reason = "request too large"
 
 
+class UnsupportedMediaType(LiveError):
+    status = 415
+    reason = "unsupported media type"
+
+
 class RateLimited(LiveError):
     status = 429
     reason = "too many requests"
@@ -51,3 +57,16 @@ class RateLimited(LiveError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+def http_status(error: CourseError) -> tuple[int, str]:
+    """The status and reason a handler answers ``error`` with.
+
+    A LiveError names its own. Any other kit error (a group notebook's template gone,
+    a polls file broken since the server started) comes from the course's files, not
+    from the request: the request conflicts with the course's current state (409), and
+    the message says what to fix.
+    """
+    if isinstance(error, LiveError):
+        return error.status, error.reason
+    return Conflict.status, Conflict.reason

@@ -1,72 +1,24 @@
-"""The pages of live sessions, under ``{base_url}course/live/``: HTML rendered here, data over
-the REST and websocket API of ``course.live.handlers``.
+"""The join URL of live sessions and its QR code: printed when ``course serve`` starts,
+drawn on the presenter page.
 
-  GET join                       participant (no auth): code, then name or anonymous
-  GET s/S                        participant (join cookie of S): poll, questions, group
-  GET                            instructor: sessions, start one
-  GET sessions/S/control         instructor: open/close/reveal polls, groups, export
-  GET sessions/S/present         instructor: the projector view, live chart and QR code
-  GET static/…                   scripts and styles (no auth: nothing secret in them)
-
-Every page carries a strict Content-Security-Policy (scripts and styles from this server
-only, no inline script); scripts insert user text with ``textContent``, never as HTML.
-``announce`` prints the URLs and a terminal QR code when ``course serve`` starts.
+Pages live under ``{base_url}course/live/`` (``PAGES``); their handlers are in
+``course.live.handlers`` and their routes in ``course.live.routes``. ``announce``
+prints the URLs and a terminal QR code when ``course serve`` starts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import socket
 import sys
-from functools import cache
-from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from jupyter_server.auth.decorator import allow_unauthenticated, authorized
-from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.extension.handler import ExtensionHandlerMixin
 from jupyter_server.utils import url_path_join
-from tornado import web
 
-from course.live.app import Live
-from course.live.auth import RESOURCE, member_of
-from course.live.errors import LiveError
-
-HERE = Path(__file__).parent
-STATIC = HERE / "static"
 PAGES = "/course/live"
-S = r"(?P<session_id>[0-9]{1,9})"
 WILDCARD = ("", "0.0.0.0", "::")
-
-_templates = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-CSP = "; ".join(
-    [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'self'",
-    ]
-)
-
-
-@cache
-def _version(name: str) -> str:
-    """A content hash for cache busting (static files do not change while a server runs)."""
-    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
 
 
 def join_url(origin: str, base_url: str, code: str | None = None) -> str:
@@ -129,161 +81,3 @@ def lan_address() -> str:
             return probe.getsockname()[0]
         except OSError:
             return "127.0.0.1"
-
-
-class PageHandler(ExtensionHandlerMixin, JupyterHandler):
-    """An HTML page of this extension, rendered from course/live/templates."""
-
-    auth_resource = RESOURCE
-
-    @property
-    def live(self) -> Live:
-        return self.settings["course_live"]
-
-    @property
-    def content_security_policy(self) -> str:
-        return CSP
-
-    def page(self, template: str, **context: Any) -> None:
-        def static(name: str) -> str:
-            path = url_path_join(self.base_url, PAGES, "static", name)
-            return f"{path}?v={_version(name)}"
-
-        html = _templates.get_template(template).render(
-            static=static, base_url=self.base_url, **context
-        )
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("Referrer-Policy", "no-referrer")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.finish(html)
-
-    def origin(self) -> str:
-        return f"{self.request.protocol}://{self.request.host}"
-
-    def public(self) -> tuple[str, str]:
-        """(origin, base path) participants join at: ``CourseLiveApp.public_url`` when set,
-        else the address this browser used."""
-        if not self.live.public_url:
-            return self.origin(), self.base_url
-        parts = urlsplit(self.live.public_url)
-        return f"{parts.scheme}://{parts.netloc}", parts.path or "/"
-
-    async def session_or_404(self, session_id: int) -> dict[str, Any]:
-        try:
-            return await self.live.run(self.live.service.session, session_id)
-        except LiveError as error:
-            raise web.HTTPError(error.status, str(error).replace("%", "%%")) from None
-
-
-# participant pages ------------------------------------------------------------------------
-
-
-class JoinPage(PageHandler):
-    @allow_unauthenticated  # the join page is how participants start: public
-    def get(self) -> None:
-        code = self.get_argument("code", "")[:12]
-        self.page("join.html", code=code, title="Join a live session")
-
-
-class ParticipantPage(PageHandler):
-    @allow_unauthenticated  # participant: the session cookie is checked by member_of
-    def get(self, session_id: str) -> None:
-        try:
-            member_of(self, int(session_id))
-        except LiveError:
-            self.redirect(url_path_join(self.base_url, PAGES, "join"))
-            return
-        self.page("participant.html", session_id=int(session_id), title="Live session")
-
-
-# instructor pages ---------------------------------------------------------------------------
-
-
-class InstructorPage(PageHandler):
-    def page(self, template: str, **context: Any) -> None:
-        super().page(template, xsrf=self.xsrf_token.decode(), **context)
-
-
-class IndexPage(InstructorPage):
-    @web.authenticated
-    @authorized(action="read", resource=RESOURCE)
-    async def get(self) -> None:
-        sessions = await self.live.run(self.live.service.sessions)
-        modules = [m for m in self.live.service.course.modules if m.live is not None]
-        self.page(
-            "index.html",
-            sessions=list(reversed(sessions)),
-            modules=modules,
-            course=self.live.service.course,
-            title="Live sessions",
-        )
-
-
-class ControlPage(InstructorPage):
-    @web.authenticated
-    @authorized(action="read", resource=RESOURCE)
-    async def get(self, session_id: str) -> None:
-        state = await self.session_or_404(int(session_id))
-        self.page(
-            "control.html",
-            session=state["session"],
-            join=join_url(*self.public(), state["session"]["join_code"]),
-            title=f"Control · {state['session']['title']}",
-        )
-
-
-class PresenterPage(InstructorPage):
-    @web.authenticated
-    @authorized(action="read", resource=RESOURCE)
-    async def get(self, session_id: str) -> None:
-        state = await self.session_or_404(int(session_id))
-        origin, base = self.public()
-        join = join_url(origin, base, state["session"]["join_code"])
-        self.page(
-            "presenter.html",
-            session=state["session"],
-            join=join,
-            join_origin=origin,
-            join_path=join_url("", base),
-            qr=qr_svg(join),
-            app=self.app_url(state["session"]["module"]),
-            title=state["session"]["title"],
-        )
-
-    def app_url(self, module_id: str) -> str | None:
-        """The module's presentation app, rendered by Voila inside this same server."""
-        course = self.live.service.course
-        module = next((m for m in course.modules if m.id == module_id), None)
-        if module is None or module.live is None or module.live.present is None:
-            return None
-        return url_path_join(self.base_url, "voila/render", quote(module.live.present))
-
-
-class StaticHandler(JupyterHandler, web.StaticFileHandler):
-    """Scripts and styles of the pages; public, as they hold nothing but code."""
-
-    auth_resource = RESOURCE
-
-    @allow_unauthenticated  # static code and styles, needed by the public join page
-    async def get(self, path: str, include_body: bool = True) -> None:
-        await web.StaticFileHandler.get(self, path, include_body)
-
-    def set_extra_headers(self, path: str) -> None:
-        self.set_header("X-Content-Type-Options", "nosniff")
-        if self.get_argument("v", ""):
-            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-        else:
-            self.set_header("Cache-Control", "no-cache")
-
-
-def routes() -> list[tuple[Any, ...]]:
-    """The page routes (Jupyter adds the base_url); register next to ``handlers.routes()``."""
-    return [
-        (f"{PAGES}/?", IndexPage),
-        (f"{PAGES}/join", JoinPage),  # participant (public)
-        (f"{PAGES}/s/{S}", ParticipantPage),  # participant (join cookie)
-        (f"{PAGES}/sessions/{S}/control", ControlPage),
-        (f"{PAGES}/sessions/{S}/present", PresenterPage),
-        (f"{PAGES}/static/(.*)", StaticHandler, {"path": str(STATIC)}),  # public
-    ]

@@ -1,0 +1,130 @@
+"""What a join-code participant can reach: joining, their session's ``/me`` routes, the
+join page and the participant page.
+
+These are the only handlers of the extension open without Jupyter's authentication
+(``allow_unauthenticated``). Joining is public (the code is what lets one in); every
+other route checks the session's cookie first (``auth.member_of``), and nothing here
+reaches kernels or files.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from course.errors import CourseError
+from course.live import schemas
+from course.live.auth import member_of, set_participant_cookie
+from course.live.errors import Forbidden
+from course.live.handlers.base import LiveHandler, PageHandler
+from course.live.pages import PAGES
+from course.live.participants import Member
+
+# REST ---------------------------------------------------------------------------------------
+
+
+class ParticipantHandler(LiveHandler):
+    """Base of the join-code routes: no Jupyter auth, the session cookie instead.
+
+    Jupyter's XSRF token is not required of them: the cookie is SameSite=Strict and
+    bodies must be application/json, which a cross-site form cannot send; the Origin
+    check still applies.
+    """
+
+    def check_xsrf_cookie(self) -> None:
+        if not hasattr(self, "_jupyter_current_user"):
+            return  # tornado asks before authentication; Jupyter's prepare asks again
+        if not self.check_origin():
+            raise web.HTTPError(403, "cross-origin request refused")
+
+    def member(self, session_id: str) -> Member:
+        """The caller as a participant of this session, or Forbidden."""
+        return member_of(self, self.live.service, int(session_id))
+
+
+class JoinHandler(ParticipantHandler):
+    @allow_unauthenticated  # anyone with the code may join: this is how participants start
+    async def post(self) -> None:
+        spec = self.body(schemas.Join)
+        address = self.request.remote_ip
+        # Only failed joins cost a token: a classroom behind one router joins at once.
+        self.live.limiter.ensure("join-failure", address)
+        try:
+            joined = await self.live.run(
+                self.live.service.join, spec.code, spec.name, spec.anonymous
+            )
+        except CourseError:
+            self.live.limiter.spend("join-failure", address)
+            raise
+        set_participant_cookie(self, joined.session["id"], joined.secret)
+        self.touch(joined.session["id"], ("participants", 0))
+        self.reply({"session": joined.session, "participant": joined.participant}, 201)
+
+
+class MeHandler(ParticipantHandler):
+    @allow_unauthenticated  # participant: the session cookie is checked by member()
+    async def get(self, session_id: str) -> None:
+        member = self.member(session_id)
+        self.live.limiter.check("read", member)
+        me = await self.live.run(self.live.service.me, member.session_id, member.participant_id)
+        self.reply(me)
+
+
+class AnswerHandler(ParticipantHandler):
+    @allow_unauthenticated  # participant: the session cookie is checked by member()
+    async def put(self, session_id: str, poll_id: str) -> None:
+        member = self.member(session_id)
+        self.live.limiter.check("answer", member)
+        value = self.body(schemas.AnswerBody).value
+        stored = await self.live.answer(
+            member.session_id, member.participant_id, int(poll_id), value
+        )
+        self.touch(member.session_id, ("answers", int(poll_id)))
+        self.reply({"poll_id": int(poll_id), "value": stored})
+
+
+class AskHandler(ParticipantHandler):
+    @allow_unauthenticated  # participant: the session cookie is checked by member()
+    async def post(self, session_id: str) -> None:
+        member = self.member(session_id)
+        self.live.limiter.check("question", member)
+        text = self.body(schemas.NewQuestion).text
+        question = await self.live.run(
+            self.live.service.ask, member.session_id, member.participant_id, text
+        )
+        self.touch(member.session_id, ("questions", 0))
+        self.reply(question, 201)
+
+
+class VoteHandler(ParticipantHandler):
+    @allow_unauthenticated  # participant: the session cookie is checked by member()
+    async def put(self, session_id: str, question_id: str) -> None:
+        member = self.member(session_id)
+        self.live.limiter.check("vote", member)
+        question = await self.live.run(
+            self.live.service.vote, member.session_id, member.participant_id, int(question_id)
+        )
+        self.touch(member.session_id, ("questions", 0))
+        self.reply(question)
+
+
+# pages --------------------------------------------------------------------------------------
+
+
+class JoinPage(PageHandler):
+    @allow_unauthenticated  # the join page is how participants start: public
+    def get(self) -> None:
+        code = self.get_argument("code", "")[:12]
+        self.page("join.html", code=code, title="Join a live session")
+
+
+class ParticipantPage(PageHandler):
+    @allow_unauthenticated  # participant: the session cookie is checked by member_of
+    def get(self, session_id: str) -> None:
+        try:
+            member_of(self, self.live.service, int(session_id))
+        except Forbidden:
+            self.redirect(url_path_join(self.base_url, PAGES, "join"))
+            return
+        self.page("participant.html", session_id=int(session_id), title="Live session")
