@@ -28,6 +28,34 @@ GENERATED_STEPS = (
 )
 
 
+def lesson_notebooks(course: Course) -> dict[str, Path]:
+    """Every notebook the plan names for learners or live sessions, by path from the course root."""
+    found: dict[str, Path] = {}
+    for module in course.modules:
+        paths: list[str | None] = []
+        if module.self_paced:
+            paths.append(module.self_paced.notebook)
+        if module.live:
+            paths += [module.live.group_notebook, module.live.present]
+        for relative in filter(None, paths):
+            found[relative] = course.root / relative
+    return found
+
+
+def exercise_notebooks(course: Course) -> dict[str, Path]:
+    """The nbgrader source notebooks of every exercise (``exercises/<assignment>/*.ipynb``)."""
+    return {
+        path.relative_to(course.root).as_posix(): path
+        for assignment in course.assignments()
+        for path in sorted((course.root / SOURCE_DIRECTORY / assignment).glob("*.ipynb"))
+    }
+
+
+def tracked_notebooks(course: Course) -> dict[str, Path]:
+    """The course's own notebooks, kept in its repository: lessons, apps, templates, exercises."""
+    return {**lesson_notebooks(course), **exercise_notebooks(course)}
+
+
 def gradebook_path(course: Course) -> Path:
     """nbgrader's gradebook (SQLite)."""
     return course.data_path / "gradebook.db"

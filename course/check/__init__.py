@@ -14,6 +14,7 @@ from course.check.lint import lint_notebook
 from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import Verdict
 from course.errors import PlanError
+from course.layout import lesson_notebooks as notebooks_of
 from course.learn import check_mode_environment
 from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course
@@ -67,17 +68,3 @@ def _check_file(course: Course, path: Path, use: Use) -> list[Verdict]:
     except QuestionError as error:
         return [Verdict(use.name, label, False, str(p)) for p in error.problems]
     return [Verdict(use.name, label, True, f"{count} questions valid")]
-
-
-def notebooks_of(course: Course) -> dict[str, Path]:
-    """Every notebook the plan names for learners or live sessions, by relative path."""
-    found: dict[str, Path] = {}
-    for module in course.modules:
-        paths: list[str | None] = []
-        if module.self_paced:
-            paths.append(module.self_paced.notebook)
-        if module.live:
-            paths += [module.live.group_notebook, module.live.present]
-        for relative in filter(None, paths):
-            found[relative] = course.root / relative
-    return found

@@ -35,6 +35,7 @@ from nbgrader.nbgraderformat import ValidationError as MetadataError
 from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.utils import determine_grade, is_grade, is_solution
 
+from course.check.lint import CLEAR_OUTPUTS
 from course.layout import SOURCE_DIRECTORY
 from course.plan import Course
 from course.publish.release import ReleaseError, source_notebooks, student_version
@@ -158,9 +159,7 @@ def _static_checks(
         check("grade ids unique", duplicates, f"{len(_grade_ids(nb))} distinct grade ids"),
         check(
             "no outputs in source",
-            [*outputs, "clear them (Edit > Clear Outputs of All Cells) and save"]
-            if outputs
-            else [],
+            [*outputs, f"run `{CLEAR_OUTPUTS}` to clear them"] if outputs else [],
             "all code cells cleared",
         ),
     ]

@@ -9,6 +9,10 @@ from pathlib import Path
 import nbformat
 
 from course.check.result import Verdict
+from course.outputs import stored_outputs
+
+CLEAR_OUTPUTS = "course check --clear-outputs"
+SHOWN_CELLS = 8  # a lesson tried in JupyterLab can hold dozens: name the first few
 
 _MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)[^)]*\)")
 
@@ -39,16 +43,25 @@ def lint_notebook(path: Path, *, label: str) -> list[Verdict]:
     except (OSError, ValueError):
         return []  # running the notebook reports an unreadable file once, with its reason
     no_alt: list[str] = []
-    with_outputs: list[str] = []
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type == "markdown":
             no_alt += [f"cell {number} ({src})" for src in images_without_alt(cell.source)]
-        elif cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
-            with_outputs.append(f"cell {number}")
     return [
         _verdict(label, "images have alt text", no_alt, "images without alt text"),
-        _verdict(label, "outputs cleared", with_outputs, "outputs stored in"),
+        _outputs_verdict(label, stored_outputs(notebook)),
     ]
+
+
+def _outputs_verdict(label: str, cells: list[int]) -> Verdict:
+    """Which cells hold outputs (the first few of many), and the command that clears them."""
+    if not cells:
+        return Verdict("lint", f"{label}: outputs cleared", True)
+    shown = ", ".join(str(n) for n in cells[:SHOWN_CELLS]) + (
+        ", …" if len(cells) > SHOWN_CELLS else ""
+    )
+    where = f"cell {shown}" if len(cells) == 1 else f"{len(cells)} cells ({shown})"
+    detail = f"outputs stored in {where}; run `{CLEAR_OUTPUTS}` to clear them"
+    return Verdict("lint", f"{label}: outputs cleared", False, detail)
 
 
 def _verdict(label: str, what: str, offenders: list[str], problem: str) -> Verdict:

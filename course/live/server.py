@@ -38,6 +38,8 @@ def server_argv(
         # strand a kernel reply during an Output-widget cell (issue 6, course.present).
         "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
         *_as_argv(nbgrader_config(course)),
+        # Saving a source notebook of the plan drops its outputs (course check wants none).
+        "--ContentsManager.pre_save_hook=course.outputs.clear_outputs_of_sources",
         "--ContentsManager.hide_globs="
         "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
         # Containers, CI and workshop VMs often run as root; Jupyter refuses unless told.

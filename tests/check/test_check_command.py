@@ -126,5 +126,61 @@ def test_images_without_alt_text_and_stored_outputs_fail_the_lint(mini_course: P
     assert sorted(failures) == [
         "FAIL lesson-a.ipynb: images have alt text: images without alt text: "
         "cell 3 (chart.png), cell 3 (raw.png)",
-        "FAIL lesson-a.ipynb: outputs cleared: outputs stored in: cell 4",
+        "FAIL lesson-a.ipynb: outputs cleared: outputs stored in cell 4; "
+        "run `course check --clear-outputs` to clear them",
     ]
+
+
+def run_lesson_in_jupyterlab(notebook: Path) -> int:
+    """What JupyterLab saves after running every code cell: outputs and execution counts."""
+    data = json.loads(notebook.read_text())
+    ran = 0
+    for cell in data["cells"]:
+        if cell["cell_type"] == "code":
+            ran += 1
+            cell["execution_count"] = ran
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": f"{ran}\n"}]
+    notebook.write_text(json.dumps(data, indent=1))
+    return ran
+
+
+def sources(notebook: Path) -> list[str]:
+    return ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]]
+
+
+def test_stored_outputs_fail_with_the_command_that_clears_them(sample_course: Path) -> None:
+    lesson = sample_course / "notebooks" / "01-foundations.ipynb"
+    ran = run_lesson_in_jupyterlab(lesson)
+
+    result = CliRunner().invoke(main, ["--course", str(sample_course), "check", "-j", "1"])
+
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    (failure,) = [line for line in lines if line.startswith("FAIL") and "outputs cleared" in line]
+    assert failure.startswith(
+        f"FAIL notebooks/01-foundations.ipynb: outputs cleared: outputs stored in {ran} cells ("
+    )
+    assert failure.endswith("; run `course check --clear-outputs` to clear them")
+    assert len(failure) < 200, "dozens of cells are summed up, not listed"
+
+
+def test_clear_outputs_clears_lessons_and_exercise_sources_then_checks(
+    sample_course: Path,
+) -> None:
+    lesson = sample_course / "notebooks" / "01-foundations.ipynb"
+    exercise = sample_course / "exercises" / "ps1" / "ps1.ipynb"
+    before = sources(lesson), sources(exercise)
+    ran = run_lesson_in_jupyterlab(lesson), run_lesson_in_jupyterlab(exercise)
+
+    args = ["--course", str(sample_course), "check", "--clear-outputs", "-j", "1"]
+    result = CliRunner().invoke(main, args)
+
+    assert result.exit_code == 0, result.output
+    assert f"Cleared the outputs of {ran[0]} cells in notebooks/01-foundations.ipynb" in (
+        result.output
+    )
+    assert f"Cleared the outputs of {ran[1]} cells in exercises/ps1/ps1.ipynb" in result.output
+    assert (sources(lesson), sources(exercise)) == before
+    for notebook in (lesson, exercise):
+        cells = json.loads(notebook.read_text())["cells"]
+        assert all(not c.get("outputs") and not c.get("execution_count") for c in cells)
