@@ -86,6 +86,11 @@ def site_folder(course: Course) -> Path:
     return course.data_path / "site"
 
 
+def log_path(course: Course, command: str) -> Path:
+    """The log of a command (``serve``, ``present``, ``build``): detail kept off the terminal."""
+    return course.data_path / "logs" / f"{command}.log"
+
+
 def ensure_gradebook(course: Course) -> Path:
     """Create the data folder and nbgrader's gradebook, stamped with nbgrader's schema revision.
 

@@ -15,9 +15,11 @@ from course.check.notebooks import run_notebook, run_notebooks
 from course.check.result import Verdict
 from course.errors import PlanError
 from course.layout import lesson_notebooks as notebooks_of
+from course.layout import log_path
 from course.learn import check_mode_environment
 from course.learn.quiz import DEFAULT_FILE as QUIZ_FILE
 from course.plan import Course, load_course
+from course.processes import start_log
 from course.questions import POLL, QUIZ, QuestionError, Use, load_questions
 
 __all__ = ["Verdict", "check_questions", "notebooks_of", "run_checks", "run_notebook"]
@@ -39,7 +41,8 @@ def run_checks(path: Path | str = ".", *, jobs: int = 2) -> list[Verdict]:
             "COURSE_LEARNER_DATA": learner_data,
             "COURSE_EVENTS_URL": "",
         }
-        results += run_notebooks(notebooks_of(course), jobs=jobs, env=env)
+        log = start_log(log_path(course, "check"))
+        results += run_notebooks(notebooks_of(course), jobs=jobs, env=env, kernel_output=log)
     results += [
         Verdict("exercise", f"{c.assignment}/{c.notebook}: {c.name}", c.passed, c.detail)
         for c in check_exercises(course, workers=jobs)

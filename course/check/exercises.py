@@ -36,6 +36,7 @@ from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.utils import determine_grade, is_grade, is_solution
 
 from course.check.lint import CLEAR_OUTPUTS
+from course.kernels import private_kernel
 from course.layout import SOURCE_DIRECTORY
 from course.plan import Course
 from course.publish.release import ReleaseError, source_notebooks, student_version
@@ -305,6 +306,7 @@ async def _execute(
             error_on_timeout=_TIMEOUT_OUTPUT,
             kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
             resources={"metadata": {"path": scratch}},
+            **private_kernel(),
         )
         run = asyncio.ensure_future(client.async_execute(cwd=scratch, stderr=subprocess.DEVNULL))
         finished, _ = await asyncio.wait({run}, timeout=budget)

@@ -11,6 +11,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from course.check.result import Verdict
+from course.kernels import private_kernel
 
 CELL_TIMEOUT = 120
 
@@ -21,11 +22,13 @@ def run_notebook(
     label: str | None = None,
     timeout: int = CELL_TIMEOUT,
     env: dict[str, str] | None = None,
+    kernel_output: Path | None = None,
 ) -> Verdict:
     """Execute ``path`` in its own folder; the notebook on disk is never modified.
 
     ``env`` is added to the kernel's environment: ``course check`` uses it to make
     exercises prove their reference solutions and to keep events out of real stores.
+    The kernel's own output (not the cells') goes to ``kernel_output``, if given.
     """
     name = label or str(path)
     try:
@@ -37,6 +40,7 @@ def run_notebook(
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        **private_kernel(kernel_output),
     )
     try:
         client.execute(env={**os.environ, **(env or {})})
@@ -53,12 +57,17 @@ def run_notebook(
 
 
 def run_notebooks(
-    paths: dict[str, Path], *, jobs: int = 2, env: dict[str, str] | None = None
+    paths: dict[str, Path],
+    *,
+    jobs: int = 2,
+    env: dict[str, str] | None = None,
+    kernel_output: Path | None = None,
 ) -> list[Verdict]:
     """Run several notebooks at once; each kernel is its own process, so threads are enough."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [
-            pool.submit(run_notebook, path, label=label, env=env) for label, path in paths.items()
+            pool.submit(run_notebook, path, label=label, env=env, kernel_output=kernel_output)
+            for label, path in paths.items()
         ]
         return [future.result() for future in futures]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
 from course.cli.app import load
 from course.publish import build as build_course
@@ -21,10 +20,10 @@ def build(ctx: click.Context) -> None:
     presentation app is exported as static HTML with its widget state.
     """
     result = build_course(load(ctx))
-    console = Console()
-    console.print(f"Syllabus: {result.syllabus}")
-    console.print(f"Calendar: {result.calendar}")
+    # One unwrapped line per file (rich would fold long paths), so each can be copied.
+    click.echo(f"Syllabus: {result.syllabus}")
+    click.echo(f"Calendar: {result.calendar}")
     for release in result.releases:
-        console.print(f"Student version: {release}")
+        click.echo(f"Student version: {release}")
     for app in result.apps:
-        console.print(f"Presentation app: {app}")
+        click.echo(f"Presentation app: {app}")

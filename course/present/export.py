@@ -15,6 +15,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
+from course.kernels import private_kernel
 from course.plan import Course, Module
 from course.present.serve import header
 
@@ -26,24 +27,29 @@ def exported_name(notebook: str | Path) -> str:
     return f"{Path(notebook).stem}.html"
 
 
-def export_apps(course: Course, timeout: int = 180) -> list[Path]:
-    """Write every module's ``present`` notebook to ``<data>/site/apps/<name>.html``."""
+def export_apps(course: Course, timeout: int = 180, *, log: Path | None = None) -> list[Path]:
+    """Write every module's ``present`` notebook to ``<data>/site/apps/<name>.html``.
+
+    The kernels' own output (not the cells') goes to ``log``, if given.
+    """
     modules = [m for m in course.modules if m.live and m.live.present]
     if not modules:
         return []
     target = course.data_path / SITE_APPS
     target.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(_export_all(course, modules, target, timeout))
+    return asyncio.run(_export_all(course, modules, target, timeout, log))
 
 
 async def _export_all(
-    course: Course, modules: list[Module], target: Path, timeout: int
+    course: Course, modules: list[Module], target: Path, timeout: int, log: Path | None
 ) -> list[Path]:
-    jobs = [_export_one(course, m, target, timeout) for m in modules]
+    jobs = [_export_one(course, m, target, timeout, log) for m in modules]
     return list(await asyncio.gather(*jobs))
 
 
-async def _export_one(course: Course, module: Module, target: Path, timeout: int) -> Path:
+async def _export_one(
+    course: Course, module: Module, target: Path, timeout: int, log: Path | None
+) -> Path:
     source = course.root / module.live.present
     notebook = nbformat.read(source, as_version=4)
     client = NotebookClient(
@@ -52,6 +58,7 @@ async def _export_one(course: Course, module: Module, target: Path, timeout: int
         kernel_name="python3",
         store_widget_state=True,
         resources={"metadata": {"path": str(source.parent)}},
+        **private_kernel(log),
     )
     await client.async_execute()
     title = header(course)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.layout import log_path
 from course.plan import Course
 from course.present import export_apps
+from course.processes import start_log
 from course.publish.ical import course_calendar
 from course.publish.links import binder_link, nbgitpuller_link
 from course.publish.release import release
@@ -31,6 +33,7 @@ def build(course: Course) -> BuildResult:
 
     Student versions of the exercises come from nbgrader's own converter; each
     presentation app is exported as static HTML so learners can look back at it.
+    What the apps' kernels print for themselves goes to ``<data>/logs/build.log``.
     """
     site = course.data_path / "site"
     site.mkdir(parents=True, exist_ok=True)
@@ -43,5 +46,5 @@ def build(course: Course) -> BuildResult:
         syllabus=syllabus,
         calendar=calendar,
         releases=release(course),
-        apps=export_apps(course),
+        apps=export_apps(course, log=start_log(log_path(course, "build"))),
     )

@@ -5,14 +5,16 @@ pytest plugin ``course.testing.pytest_plugin`` (add ``-p course.testing.pytest_p
 to pytest's options). They need the kit's ``test`` extra (httpx, websockets, psutil).
 
 * ``copy_course``: the course's plan, notebooks and exercises in a scratch folder;
+* ``CourseCommand``: a ``course`` command as a real process, its output and its processes;
 * ``CourseServer``: a real Jupyter server with the course extension, on loopback;
 * ``CollabServer`` and ``CollabClient``: jupyter-collaboration rooms without a browser;
 * ``PostgresServer``: a throwaway PostgreSQL server from Debian's binaries;
 * ``render``: a Voila page fetched with a deadline; ``free_port``.
 """
 
+from course.testing.commands import CourseCommand
 from course.testing.courses import copy_course
 from course.testing.net import free_port
 from course.testing.server import CourseServer
 
-__all__ = ["CourseServer", "copy_course", "free_port"]
+__all__ = ["CourseCommand", "CourseServer", "copy_course", "free_port"]
