@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from course.cli.app import load
+from course.layout import log_path
 from course.present import PresentOptions, present
 from course.present.serve import DEFAULT_MAX_KERNELS, DEFAULT_POOL
 
@@ -36,6 +37,7 @@ from course.present.serve import DEFAULT_MAX_KERNELS, DEFAULT_POOL
     show_default=True,
     help="Visitors with a kernel at once; later ones see a 'room is full' page (0: no cap).",
 )
+@click.option("--verbose", "-v", is_flag=True, help="Show Voila's log here, not in a file.")
 @click.pass_context
 def present_command(
     ctx: click.Context,
@@ -45,9 +47,22 @@ def present_command(
     no_browser: bool,
     pool: int,
     max_kernels: int,
+    verbose: bool,
 ) -> None:
-    """Serve NOTEBOOK as a Voila app (or slides) on preheated kernels, on this machine only."""
+    """Serve NOTEBOOK as a Voila app (or slides) on preheated kernels, on this machine only.
+
+    Prints the app's URL last; Voila's log goes to <data folder>/logs/present.log
+    unless --verbose. Stop with Ctrl-C (or SIGTERM): its kernels stop with it.
+    """
     options = PresentOptions(
-        slides=slides, port=port, open_browser=not no_browser, pool=pool, max_kernels=max_kernels
+        slides=slides,
+        port=port,
+        open_browser=not no_browser,
+        pool=pool,
+        max_kernels=max_kernels,
+        verbose=verbose,
     )
-    ctx.exit(present(load(ctx), notebook, options))
+    course = load(ctx)
+    where = "below" if verbose else log_path(course, "present")
+    click.echo(f"Starting Voila for {notebook} (its log: {where})…")
+    present(course, notebook, options)

@@ -42,7 +42,7 @@ def qr_terminal(url: str) -> str:
 
 
 def announce(serverapp: Any, out: IO[str] | None = None, public_url: str = "") -> dict[str, str]:
-    """Print the learner, instructor and join URLs of a started server, and a QR code.
+    """Print a QR code of the join URL, then the join, learner and instructor URLs, last.
 
     Call it once the server listens (the port is known), e.g. from the extension's
     ``_start_jupyter_server_extension``. With ``public_url`` (the server's URL as other
@@ -62,13 +62,14 @@ def announce(serverapp: Any, out: IO[str] | None = None, public_url: str = "") -
         "instructor": url_path_join(base, PAGES) + "/" + query,
         "join": join_url(public, "/"),
     }
+    # The QR code first and the URLs last: the lines a person looks for end the output.
     print("", file=out)
-    print(f"  Learners (JupyterLab): {urls['learners']}", file=out)
-    print(f"  Instructor (live sessions): {urls['instructor']}", file=out)
-    print(f"  Participants join at: {urls['join']}", file=out)
+    print(qr_terminal(urls["join"]), file=out, end="")
     if serverapp.ip in ("127.0.0.1", "localhost", "::1") and not public_url:
         print("  (listening on loopback only: start with --ip 0.0.0.0 for phones)", file=out)
-    print(qr_terminal(urls["join"]), file=out)
+    print(f"  Participants join at (QR code above): {urls['join']}", file=out)
+    print(f"  Learners (JupyterLab): {urls['learners']}", file=out)
+    print(f"  Instructor (live sessions): {urls['instructor']}", file=out)
     out.flush()
     return urls
 

@@ -1,19 +1,17 @@
-"""A Voila server in a child process that always ends: for tests, benchmarks and ``present``.
+"""A server in a child process that always ends, with its kernels: for tests and benchmarks.
 
-Voila shuts its kernels down on SIGINT, but a pool still warming up can keep it
-waiting; the child gets its own process group, so when a polite stop does not
-end it in time the whole group (Voila and its kernels) is killed, nothing left behind.
+The server gets SIGTERM and some seconds to stop its kernels; then whatever is left
+of its tree is killed (``course.processes.stop_tree``), nothing left behind.
+``course present`` itself runs Voila under ``course.processes.supervise``.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +19,7 @@ import httpx
 
 from course.present.serve import voila_env
 from course.present.voila_app import STATUS_PATH
+from course.processes import stop_tree
 
 
 @contextmanager
@@ -48,14 +47,8 @@ def running_voila(
 
 
 def stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
-    """SIGINT, then after ``grace`` seconds SIGKILL to the child's whole process group."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        with suppress(subprocess.TimeoutExpired):
-            process.wait(grace)
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(5)
+    """SIGTERM; after ``grace`` seconds (or once it exited) SIGKILL to what is left of its tree."""
+    stop_tree(process, grace)
 
 
 def _wait_ready(

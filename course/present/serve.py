@@ -2,21 +2,22 @@
 
 The facts come from the plan: the course title and, for a notebook the plan names
 as a module's ``present``, that module's title go into the template's header. Voila
-runs in a child process (``course.present.voila_app``) so Ctrl-C, a crash or a test
-ends the server and every kernel it started together.
+runs in a child process (``course.present.voila_app``) under ``course.processes.supervise``:
+SIGTERM, SIGINT or SIGHUP to ``course present`` ends Voila and every kernel it started.
+The terminal shows the app's URL and errors; Voila's log goes to ``<data>/logs/present.log``.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from course.errors import CourseError
+from course.layout import log_path
 from course.plan import Course
+from course.processes import supervise
 
 KIT_ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = KIT_ROOT / "extensions"
@@ -38,16 +39,19 @@ class PresentOptions:
     pool: int = DEFAULT_POOL
     max_kernels: int = DEFAULT_MAX_KERNELS
     ip: str = "127.0.0.1"
+    verbose: bool = False  # Voila's log on the terminal instead of <data>/logs/present.log
 
 
-def present(course: Course, notebook: Path | str, options: PresentOptions | None = None) -> int:
-    """Serve ``notebook`` until interrupted; returns Voila's exit code."""
+def present(course: Course, notebook: Path | str, options: PresentOptions | None = None) -> None:
+    """Serve ``notebook`` until stopped; Voila and its kernels stop with it.
+
+    Raises ``ProcessFailed`` (with the end of Voila's log) when Voila exits on its
+    own with an error (say, an address it cannot listen on).
+    """
     options = options or PresentOptions()
     command = voila_command(course, notebook, options)
-    try:
-        return subprocess.run(command, env=voila_env(), check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+    log = None if options.verbose else log_path(course, "present")
+    supervise(command, env=voila_env(), log=log, name="Voila app server")
 
 
 def voila_command(course: Course, notebook: Path | str, options: PresentOptions) -> list[str]:
@@ -59,7 +63,6 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
     path = _notebook(course, notebook)
     if options.pool < 0 or options.max_kernels < 0:
         raise PresentError("--pool and --max-kernels must be 0 or more")
-    resources = {"course": header(course)}
     preheat = options.pool > 0 and not options.slides
     command = [
         sys.executable,
@@ -69,9 +72,13 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
         f"--port={options.port}",
         f"--Voila.ip={options.ip}",
         f"--template={'course-slides' if options.slides else 'course'}",
-        f"--VoilaConfiguration.resources={json.dumps(resources)}",
+        f"--CourseVoila.course_root={course.root}",
         f"--CourseVoila.max_kernels={options.max_kernels}",
+        f"--CourseVoila.quiet={not options.verbose}",
         "--VoilaConfiguration.show_tracebacks=False",
+        # Kernels on Unix sockets in Voila's private folder: no TCP port to race for
+        # ("Address already in use") and nothing another local user can reach.
+        "--KernelManager.transport=ipc",
     ]
     if preheat:
         command += [

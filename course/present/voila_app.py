@@ -9,17 +9,22 @@ from the page, and it does not suffer voila #1473 (images in markdown).
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import tornado.web
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
-from traitlets import Int
+from tornado.ioloop import IOLoop
+from traitlets import Bool, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from course.plan import load_course
 from course.present.kernel_client import CourseKernelClient
 from course.present.room import CappedVoilaHandler, Seats
+from course.present.serve import header
+from course.processes import errors_on_stdout
 
 STATUS_PATH = "/course/present/status"
 
@@ -65,6 +70,14 @@ class CourseVoila(Voila):
     retry_seconds = Int(
         5, config=True, help="How often the 'room is full' page retries, in seconds."
     )
+    course_root = Unicode(
+        "", config=True, help="Folder of the course: its title and modules head the app's page."
+    )
+    quiet = Bool(
+        False,
+        config=True,
+        help="Standard output shows the app's URL and errors only (its log is standard error).",
+    )
 
     def initialize(self, argv: Any = None) -> None:
         """Voila's setup, with ``CourseKernelClient`` for its executors unless configured.
@@ -77,6 +90,23 @@ class CourseVoila(Voila):
         managers = self.config.KernelManager
         if "client_factory" not in managers and "client_class" not in managers:
             managers.client_factory = CourseKernelClient
+        if self.course_root:
+            resources = self.voila_configuration.resources
+            resources["course"] = header(load_course(self.course_root))
+        if self.quiet:
+            self.logging_config = errors_on_stdout(self.__class__.__name__)
+
+    def start(self) -> None:
+        IOLoop.current().add_callback(self._announce)
+        super().start()
+
+    def _announce(self) -> None:
+        """The app's URL, as the last line on the terminal, once the server listens."""
+        pool = self.voila_configuration.default_pool_size
+        warm = f"{pool} kernels kept warm, " if self.voila_configuration.preheat_kernel else ""
+        seats = f"up to {self.max_kernels} visitors at once" if self.max_kernels else "no cap"
+        print(f"\n  ({warm}{seats}; stop with Ctrl-C)", flush=True)
+        print(f"  The app: {self.display_url}", flush=True)
 
     def init_handlers(self) -> list[Any]:
         seats = Seats(self.max_kernels)
@@ -103,7 +133,10 @@ def handlers_notebook(handlers: list[Any]) -> str:
     return ""
 
 
-main = CourseVoila.launch_instance
+def main(argv: list[str] | None = None) -> None:
+    """The Voila process ``course present`` supervises (``python -m course.present.voila_app``)."""
+    CourseVoila.launch_instance(argv=sys.argv[1:] if argv is None else argv)
+
 
 if __name__ == "__main__":
     main()

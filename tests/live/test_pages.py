@@ -142,6 +142,22 @@ def test_announce_prints_three_urls_and_a_terminal_qr() -> None:
     assert len(qr_lines) > 10
 
 
+def test_announce_ends_with_the_urls_below_the_qr_code() -> None:
+    server = SimpleNamespace(
+        connection_url="http://127.0.0.1:8888/",
+        identity_provider=SimpleNamespace(token="abc123"),
+        ip="127.0.0.1",
+    )
+    out = io.StringIO()
+    urls = pages.announce(server, out)
+    last = out.getvalue().rstrip("\n").splitlines()[-3:]
+    assert [line.rsplit(" ", 1)[-1] for line in last] == [
+        urls["join"],
+        urls["learners"],
+        urls["instructor"],
+    ]
+
+
 def test_announce_on_all_interfaces_prints_an_address_phones_can_reach() -> None:
     server = SimpleNamespace(
         connection_url="http://some-laptop:8888/",
