@@ -106,9 +106,16 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def process_config(*, quiet: bool) -> Config:
-    """What the server process adds to its command line: ``quiet``, its terminal gets the
-    server's errors and its log file everything."""
+    """What the server process adds to its command line: a Python callable, and its terminal.
+
+    * Voila's page frees its kernel when the tab closes with a POST that needs the
+      ``_xsrf`` cookie, which Voila's own page handler never sets (``course.present.room``).
+    * ``quiet``: the terminal gets the server's errors, its log file everything.
+    """
+    from course.present.room import set_xsrf_cookie
+
     config = Config()
+    config.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
     if quiet:
         config.ServerApp.logging_config = errors_on_stdout("ServerApp")
     return config

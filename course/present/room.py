@@ -3,7 +3,8 @@
 Voila starts a kernel for every visitor and has no limit; on a workshop laptop the
 fortieth kernel is where memory runs out and every visitor's page fails. The cap
 answers 503 with a page that retries by itself, so a late visitor gets in as soon
-as someone leaves (Voila's page shuts its kernel down when the tab closes).
+as someone leaves: Voila's page shuts its kernel down when the tab closes, once the
+page holds the cookie that request needs (``set_xsrf_cookie``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,22 @@ from html import escape
 from typing import Any
 
 import tornado.web
+from tornado.web import RequestHandler
 from voila.tornado.handler import TornadoVoilaHandler
+
+
+def set_xsrf_cookie(handler: RequestHandler, *_: Any, **__: Any) -> None:
+    """Give a Voila page the ``_xsrf`` cookie that its kernel-shutdown request sends back.
+
+    When its tab closes, Voila's page sends ``POST voila/api/shutdown/<kernel>`` with
+    ``_xsrf`` read from ``document.cookie`` (the widgets-manager plugin of
+    ``share/jupyter/voila/labextensions``). Tornado sets that cookie only when a
+    handler reads ``xsrf_token``, and Voila's page handler never does: the request
+    was refused (403 "'_xsrf' argument missing") and the kernel kept its seat until
+    the server stopped. Also Voila's ``prelaunch_hook`` (``handler, notebook, cwd``),
+    which is how the course server's ``/voila/render`` pages get the cookie.
+    """
+    _ = handler.xsrf_token  # reading it sets the cookie on the response
 
 
 @dataclass
@@ -79,6 +95,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(room_full_page(self.retry_seconds, self.seats.limit))
             return
+        set_xsrf_cookie(self)  # before the first byte: the cookie is a header
         self.seats.seating += 1
         try:
             await super().get(path)

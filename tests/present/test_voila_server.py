@@ -70,10 +70,10 @@ def test_a_full_room_answers_a_retrying_page_until_a_seat_is_free(
     with present_voila(course, APPS[0], pool=0, max_kernels=1) as url, httpx.Client() as web:
         first = web.get(url, timeout=120)
         full = web.get(url, timeout=30)
-        web.cookies.set("_xsrf", "presenter")  # what the page's beforeunload sends
+        # What the page's beforeunload sends: the _xsrf cookie the page got, as a form field.
+        xsrf = web.cookies.get("_xsrf")
         shutdown = web.post(
-            f"{url}voila/api/shutdown/{kernel_id(first.text)}",
-            headers={"X-XSRFToken": "presenter"},
+            f"{url}voila/api/shutdown/{kernel_id(first.text)}", data={"_xsrf": xsrf or ""}
         )
         again = web.get(url, timeout=120)
     assert first.status_code == 200
