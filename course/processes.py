@@ -69,19 +69,24 @@ def supervise(
     A second stop signal skips the rest of the grace period.
     """
     _become_subreaper()
-    errors = start_log(log).open("wb") if log else None
-    child = subprocess.Popen(
-        list(command), env=env, stdin=subprocess.DEVNULL, stderr=errors, start_new_session=True
-    )
     requested: list[float] = []
+    children: list[subprocess.Popen[bytes]] = []
 
     def on_signal(signum: int, frame: object) -> None:
         requested.append(time.monotonic() if not requested else 0.0)
-        with suppress(ProcessLookupError):
-            os.kill(child.pid, signal.SIGTERM)
+        for child in children:
+            with suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGTERM)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
+    errors = start_log(log).open("wb") if log else None
     try:
+        child = subprocess.Popen(
+            list(command), env=env, stdin=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
+        children.append(child)
+        if requested:  # the signal came while the child was being started
+            os.kill(child.pid, signal.SIGTERM)
         code = _wait(child, requested, grace)
     finally:
         _kill_left(descendants(os.getpid()))
