@@ -15,6 +15,10 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
+from traitlets.config import Application
+
+from course.processes import errors_on_stdout
 
 STUBBORN = textwrap.dedent(
     """
@@ -78,3 +82,21 @@ def test_a_server_that_fails_is_an_error_with_the_end_of_its_log(tmp_path: Path)
     assert process.returncode == 1
     assert "ProcessFailed: the stub server stopped with exit code 3; the end of its log" in stderr
     assert stderr.rstrip().endswith("cannot listen on 10.255.255.1")
+
+
+def test_errors_on_stdout_gives_the_terminal_errors_and_nothing_else(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    class Server(Application):
+        """A traitlets application, as Jupyter Server and Voila are."""
+
+    app = Server(log_level="INFO", logging_config=errors_on_stdout("Server"))
+    app.log.info("Serving notebooks from local directory")
+    app.log.warning("No nbgrader_config.py file found")
+    app.log.error("Uncaught exception GET /lab")
+    app.log.critical("received signal 15, stopping")
+    captured = capsys.readouterr()
+
+    (line,) = captured.out.splitlines()
+    assert "Uncaught exception GET /lab" in line
+    assert "No nbgrader_config.py" in captured.err and "received signal" in captured.err
