@@ -32,6 +32,8 @@ from traitlets.config import Config
 
 __all__ = ["PrivateKernelManager", "private_kernel"]
 
+SOCKET_PATH_MAX = 100  # bytes: Unix socket paths end at 104 (macOS) or 108 (Linux), with a NUL
+
 
 class PrivateKernelManager(AsyncKernelManager):
     """A kernel on Unix sockets in a private folder, its output appended to ``output``."""
@@ -44,11 +46,11 @@ class PrivateKernelManager(AsyncKernelManager):
 
     @default("transport")
     def _default_transport(self) -> str:
-        return "ipc"
+        return "ipc" if os.name == "posix" else "tcp"  # ZMQ has no ipc on Windows
 
     @default("connection_file")
     def _default_connection_file(self) -> str:
-        return os.path.join(tempfile.mkdtemp(prefix="course-kernel-"), "kernel.json")
+        return os.path.join(_socket_folder(), "kernel.json")
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         """jupyter_client's documented override point, here to choose where output goes."""
@@ -67,6 +69,15 @@ class PrivateKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if not restart:  # the sockets and the connection file are gone: the folder too
             shutil.rmtree(os.path.dirname(self.connection_file), ignore_errors=True)
+
+
+def _socket_folder() -> str:
+    """A new private folder whose sockets' paths fit (a deep TMPDIR, as under pytest, may not)."""
+    folder = tempfile.mkdtemp(prefix="course-kernel-")
+    if len(os.path.join(folder, "kernel-ipc-99")) > SOCKET_PATH_MAX:
+        os.rmdir(folder)
+        folder = tempfile.mkdtemp(prefix="course-kernel-", dir="/tmp")
+    return folder
 
 
 def private_kernel(output: Path | None = None) -> dict[str, Any]:

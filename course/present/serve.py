@@ -76,10 +76,12 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
         f"--CourseVoila.max_kernels={options.max_kernels}",
         f"--CourseVoila.quiet={not options.verbose}",
         "--VoilaConfiguration.show_tracebacks=False",
-        # Kernels on Unix sockets in Voila's private folder: no TCP port to race for
-        # ("Address already in use") and nothing another local user can reach.
-        "--KernelManager.transport=ipc",
     ]
+    if os.name == "posix":
+        # Kernels on Unix sockets in Voila's private folder: no TCP port to race for
+        # ("Address already in use"), nothing another local user can reach. Under /tmp:
+        # a socket path ends at 104 bytes, and macOS's TMPDIR alone takes about 50.
+        command += ["--KernelManager.transport=ipc", "--Voila.connection_dir_root=/tmp"]
     if preheat:
         command += [
             "--VoilaConfiguration.preheat_kernel=True",
