@@ -91,8 +91,11 @@ class CourseVoila(Voila):
         if "client_factory" not in managers and "client_class" not in managers:
             managers.client_factory = CourseKernelClient
         if self.course_root:
-            resources = self.voila_configuration.resources
-            resources["course"] = header(load_course(self.course_root))
+            # Voila's renderer reads the resources from the config, not from the trait.
+            given = self.config.VoilaConfiguration.get("resources", {})
+            resources = {**given, "course": header(load_course(self.course_root))}
+            self.config.VoilaConfiguration.resources = resources
+            self.voila_configuration.resources = resources
         if self.quiet:
             self.logging_config = errors_on_stdout(self.__class__.__name__)
 
