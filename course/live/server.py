@@ -38,8 +38,9 @@ def server_argv(
         f"--ServerApp.port={port}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.open_browser={open_browser}",
-        "--ServerApp.jpserver_extensions={'course.live': True}",
+        "--ServerApp.jpserver_extensions={'course.live': True, 'course.identity': True}",
         f"--CourseLiveApp.course_root={course.root}",
+        *identity_argv(course),
         "--CourseLiveApp.announce=True",
         # The ystore and the session list belong together: wiping one alone corrupts rooms.
         f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
@@ -55,6 +56,24 @@ def server_argv(
         "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
         # Containers, CI and workshop VMs often run as root; Jupyter refuses unless told.
         *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),
+    ]
+
+
+IDENTITY_CLASSES = {
+    "ServerApp.identity_provider_class": "course.identity.provider.CourseIdentityProvider",
+    "ServerApp.authorizer_class": "course.identity.authorizer.CourseAuthorizer",
+    "ServerApp.kernel_manager_class": "course.workspace.kernels.CourseKernelManager",
+    "ServerApp.session_manager_class": "course.workspace.kernels.CourseSessionManager",
+    "KernelProvisionerFactory.default_provisioner_name": "course-confined-provisioner",
+}
+
+
+def identity_argv(course: Course) -> list[str]:
+    """Who may do what on the server: the instructor by token, learners by their code,
+    each learner in their own workspace with confined kernels (``course.identity``)."""
+    return [
+        *(f"--{name}={value}" for name, value in IDENTITY_CLASSES.items()),
+        f"--CourseIdentityProvider.course_root={course.root}",
     ]
 
 

@@ -52,6 +52,7 @@ class CollabServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
+    switched_off: list[str] = field(default_factory=lambda: list(UNNEEDED))
 
     @property
     def url(self) -> str:
@@ -81,7 +82,7 @@ class CollabServer:
         config = self.jupyter_dir / "config"
         config.mkdir(parents=True, exist_ok=True)
         settings = {
-            "ServerApp": {"jpserver_extensions": dict.fromkeys(UNNEEDED, False)},
+            "ServerApp": {"jpserver_extensions": dict.fromkeys(self.switched_off, False)},
             # On the command line this setting sometimes reaches jupyter_server_fileid
             # twice ("db_path only accepts one value, got 2"); the extension then
             # fails to load and every collaboration session request is a 500.

@@ -1,0 +1,73 @@
+"""The ``course.identity`` server extension: the learner's sign-in page and JupyterLab's
+page for learners.
+
+Enabled next to ``course.live`` by ``course serve`` (and the enable file in
+``extensions/``). It needs the server configured with the kit's identity classes
+(``course.live.server.server_argv`` sets them):
+
+  ServerApp.identity_provider_class  course.identity.provider.CourseIdentityProvider
+  ServerApp.authorizer_class         course.identity.authorizer.CourseAuthorizer
+  ServerApp.kernel_manager_class     course.workspace.kernels.CourseKernelManager
+  ServerApp.session_manager_class    course.workspace.kernels.CourseSessionManager
+  KernelProvisionerFactory.default_provisioner_name  course-confined-provisioner
+
+Without them it adds nothing: a plain ``jupyter lab`` stays a one-person server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+
+from course.identity.provider import CourseIdentityProvider
+from course.identity.users import CourseUser
+
+
+class CourseIdentityApp(ExtensionApp):
+    """Learners' sign-in, and their JupyterLab opening in their own workspace."""
+
+    name = "course_identity"
+    load_other_extensions = True
+
+    @property
+    def provider(self) -> CourseIdentityProvider | None:
+        provider = self.serverapp.identity_provider
+        return provider if isinstance(provider, CourseIdentityProvider) else None
+
+    def initialize_settings(self) -> None:
+        if self.provider is None:
+            self.log.info("course: no CourseIdentityProvider; learners cannot sign in")
+            return
+        previous = self.serverapp.web_app.settings.get("page_config_hook")
+
+        def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
+            config = previous(handler, page_config) if previous else page_config
+            return learner_page_config(handler, config)
+
+        self.serverapp.web_app.settings["page_config_hook"] = hook
+
+    def initialize_handlers(self) -> None:
+        from course.identity.handlers import routes
+
+        if self.provider is not None:
+            self.handlers.extend(routes())
+
+    async def stop_extension(self) -> None:
+        if self.provider is not None and self.provider._identities is not None:
+            self.provider._identities.close()
+
+
+def learner_page_config(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
+    """A learner's JupyterLab: their workspace as the file browser's home, no terminals,
+    and not the server's folder on disk. A copy: Jupyter shares the dict it passes."""
+    user = handler.current_user
+    if not (isinstance(user, CourseUser) and user.is_learner):
+        return page_config
+    workspace = handler.identity_provider.identities.workspace_path(user.learner)
+    return {
+        **page_config,
+        "preferredPath": f"/{workspace}",
+        "terminalsAvailable": False,
+        "serverRoot": "",
+    }

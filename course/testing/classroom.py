@@ -1,0 +1,109 @@
+"""The course server as ``course serve`` runs it for a class, with learners signing in.
+
+``ClassroomServer`` is a ``CollabServer`` (JupyterLab, collaboration, the course
+extensions, the kit's identity classes from ``server_argv``) that also keeps the
+terminals and nbgrader's formgrader switched on, so a test can show that a learner
+is refused them. ``learner(code)`` signs in through the sign-in page, as a browser
+would, and returns a client holding that learner's cookies and XSRF header.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+from websockets.sync.client import connect
+
+from course.testing.collab_server import UNNEEDED, CollabServer
+
+KEPT_ON = ("jupyter_server_terminals", "nbgrader.server_extensions.formgrader")
+
+
+@dataclass
+class ClassroomServer(CollabServer):
+    """A course server for a class: instructor token, learners' personal codes."""
+
+    switched_off: list[str] = field(
+        default_factory=lambda: [n for n in UNNEEDED if n not in KEPT_ON]
+    )
+
+    def instructor(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"token {self.token}"}, timeout=60
+        )
+
+    def learner(self, code: str) -> SignedIn:
+        """A browser-like client signed in with ``code``; raises unless the sign-in worked."""
+        client = httpx.Client(base_url=self.url, timeout=60)
+        client.get("/course/signin").raise_for_status()
+        xsrf = client.cookies["_xsrf"]
+        reply = client.post("/course/signin", data={"code": code, "_xsrf": xsrf})
+        if reply.status_code != 303:
+            raise AssertionError(f"sign-in answered {reply.status_code}: {reply.text[:300]}")
+        client.headers["X-XSRFToken"] = xsrf
+        return SignedIn(client, reply.headers["Location"])
+
+
+@dataclass
+class SignedIn:
+    """A learner's client and where the sign-in sent them (their JupyterLab)."""
+
+    client: httpx.Client
+    landing: str
+
+
+@dataclass
+class Outcome:
+    """What a cell printed and the error it raised (its name, or None)."""
+
+    stdout: str
+    error: str | None
+    evalue: str = ""
+
+
+def execute(server: CollabServer, client: httpx.Client, kernel_id: str, code: str) -> Outcome:
+    """Run ``code`` in a kernel through the server's kernel websocket, as JupyterLab does,
+    with ``client``'s cookies (or token): what the cell printed and the error it raised."""
+    session = uuid.uuid4().hex
+    headers = {k: v for k, v in client.headers.items() if k.lower() == "authorization"}
+    if client.cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={session}"
+    msg_id = uuid.uuid4().hex
+    request = {
+        "header": {
+            "msg_id": msg_id,
+            "username": "test",
+            "session": session,
+            "msg_type": "execute_request",
+            "version": "5.3",
+            "date": datetime.now(UTC).isoformat(),
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": {"code": code, "silent": False, "store_history": False},
+        "channel": "shell",
+        "buffers": [],
+    }
+    out: list[str] = []
+    error: dict | None = None
+    with connect(url, additional_headers=headers, open_timeout=30, max_size=None) as socket:
+        socket.send(json.dumps(request))
+        replied = idle = False
+        while not (replied and idle):
+            message = json.loads(socket.recv(timeout=120))
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = message["msg_type"], message["content"]
+            if kind == "stream":
+                out.append(content["text"])
+            elif kind == "error":
+                error = content
+            elif kind == "execute_reply":
+                replied = True
+            elif kind == "status" and content["execution_state"] == "idle":
+                idle = True
+    return Outcome("".join(out), error and error["ename"], error["evalue"] if error else "")
