@@ -57,6 +57,8 @@ class CourseAuthorizer(Authorizer):
             return True
         if resource in ("contents", "nbconvert"):
             paths = requested_paths(handler)
+            if resource == "nbconvert" and not paths:
+                return action == "read"  # the list of export formats
             return bool(paths) and all(self._in_workspace(handler, user, p) for p in paths)
         if resource == "kernels":
             return self._own_kernel(handler, user, handler.path_kwargs.get("kernel_id"))

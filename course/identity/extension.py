@@ -23,6 +23,16 @@ from jupyter_server.extension.application import ExtensionApp
 from course.identity.provider import CourseIdentityProvider
 from course.identity.users import CourseUser
 
+# JupyterLab plugins whose server side learners are refused: their menus would only 403.
+INSTRUCTOR_PLUGINS = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:menu",
+    "@jupyterlab/terminal-extension",
+    "@voila-dashboards/jupyterlab-preview",
+)
+
 
 class CourseIdentityApp(ExtensionApp):
     """Learners' sign-in, and their JupyterLab opening in their own workspace."""
@@ -70,4 +80,5 @@ def learner_page_config(handler: Any, page_config: dict[str, Any]) -> dict[str, 
         "preferredPath": f"/{workspace}",
         "terminalsAvailable": False,
         "serverRoot": "",
+        "disabledExtensions": [*page_config.get("disabledExtensions", []), *INSTRUCTOR_PLUGINS],
     }

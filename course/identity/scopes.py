@@ -31,7 +31,7 @@ LEARNER_ROUTES = (
     Route(r"lab(/tree/.*|/workspaces/{me}(/.*)?)?/?", READ, "the JupyterLab page"),
     Route(r"lab/api/workspaces/{me}", ANY, "their own JupyterLab layout"),
     Route(
-        r"lab/api/(settings|translations|themes|listings|licenses|plugins)(/.*)?",
+        r"lab/api/(settings|translations|themes|listings|licenses|plugins|build)(/.*)?",
         READ,
         "JupyterLab's read-only configuration",
     ),
