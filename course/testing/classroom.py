@@ -64,46 +64,63 @@ class Outcome:
     evalue: str = ""
 
 
-def execute(server: CollabServer, client: httpx.Client, kernel_id: str, code: str) -> Outcome:
-    """Run ``code`` in a kernel through the server's kernel websocket, as JupyterLab does,
-    with ``client``'s cookies (or token): what the cell printed and the error it raised."""
-    session = uuid.uuid4().hex
-    headers = {k: v for k, v in client.headers.items() if k.lower() == "authorization"}
-    if client.cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={session}"
-    msg_id = uuid.uuid4().hex
-    request = {
-        "header": {
+class KernelSocket:
+    """A kernel's websocket, as JupyterLab opens it, with ``client``'s cookies or token."""
+
+    def __init__(self, server: CollabServer, client: httpx.Client, kernel_id: str) -> None:
+        self.session = uuid.uuid4().hex
+        headers = {k: v for k, v in client.headers.items() if k.lower() == "authorization"}
+        if client.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
+        self._connect = connect(
+            f"{url}?session_id={self.session}",
+            additional_headers=headers,
+            open_timeout=60,
+            max_size=None,
+        )
+
+    def __enter__(self) -> KernelSocket:
+        self.socket = self._connect.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connect.__exit__(*exc)
+
+    def run(self, code: str, timeout: float = 120) -> Outcome:
+        """Execute ``code``; what it printed and the error it raised, once the kernel is idle."""
+        msg_id = uuid.uuid4().hex
+        header = {
             "msg_id": msg_id,
             "username": "test",
-            "session": session,
+            "session": self.session,
             "msg_type": "execute_request",
             "version": "5.3",
             "date": datetime.now(UTC).isoformat(),
-        },
-        "parent_header": {},
-        "metadata": {},
-        "content": {"code": code, "silent": False, "store_history": False},
-        "channel": "shell",
-        "buffers": [],
-    }
-    out: list[str] = []
-    error: dict | None = None
-    with connect(url, additional_headers=headers, open_timeout=30, max_size=None) as socket:
-        socket.send(json.dumps(request))
+        }
+        content = {"code": code, "silent": False, "store_history": False}
+        request = {"header": header, "parent_header": {}, "metadata": {}, "content": content}
+        self.socket.send(json.dumps({**request, "channel": "shell", "buffers": []}))
+        out: list[str] = []
+        error: dict | None = None
         replied = idle = False
         while not (replied and idle):
-            message = json.loads(socket.recv(timeout=120))
+            message = json.loads(self.socket.recv(timeout=timeout))
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            kind, content = message["msg_type"], message["content"]
+            kind, body = message["msg_type"], message["content"]
             if kind == "stream":
-                out.append(content["text"])
+                out.append(body["text"])
             elif kind == "error":
-                error = content
+                error = body
             elif kind == "execute_reply":
                 replied = True
-            elif kind == "status" and content["execution_state"] == "idle":
+            elif kind == "status" and body["execution_state"] == "idle":
                 idle = True
-    return Outcome("".join(out), error and error["ename"], error["evalue"] if error else "")
+        return Outcome("".join(out), error and error["ename"], error["evalue"] if error else "")
+
+
+def execute(server: CollabServer, client: httpx.Client, kernel_id: str, code: str) -> Outcome:
+    """Run ``code`` once in a kernel through the server's kernel websocket (``KernelSocket``)."""
+    with KernelSocket(server, client, kernel_id) as kernel:
+        return kernel.run(code)
