@@ -22,6 +22,7 @@ from pathlib import Path
 from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
 from traitlets import Unicode
+from traitlets.config import LoggingConfigurable
 
 from course.identity.scopes import learner_may_reach
 from course.identity.service import Identities
@@ -34,15 +35,14 @@ DIGEST_IN_COOKIE = 16
 SIGNIN_FAILURES = Rate(0.2, 20)  # wrong codes per address: twenty, then one every 5 s
 
 
-class CourseIdentityProvider(IdentityProvider):
-    """Instructor (token) or learner (sign-in code); see the module's docstring."""
+class CourseIdentity(LoggingConfigurable):
+    """What every course identity provider adds to Jupyter's: the course, and the scope."""
 
     course_root = Unicode(
         "", config=True, help="Folder holding course.yml. Default: the server's root_dir."
     )
 
     _identities: Identities | None = None
-    _failures: RateLimiter | None = None
 
     @property
     def identities(self) -> Identities:
@@ -51,13 +51,22 @@ class CourseIdentityProvider(IdentityProvider):
             self._identities = Identities(load_course(find_course(Path(root))))
         return self._identities
 
-    async def get_user(self, handler: web.RequestHandler) -> User | None:
-        user = await self._get_user(handler)
+    def scoped(self, handler: web.RequestHandler, user: User | None) -> User | None:
+        """``user``, or 403 when a learner asks for a route not open to learners."""
         if isinstance(user, CourseUser) and user.is_learner:
             path = handler.request.path[len(handler.settings.get("base_url", "/")) :]
             if not learner_may_reach(path, handler.request.method or "", user.learner):
                 raise web.HTTPError(403, f"{path} is not open to learners")
         return user
+
+
+class CourseIdentityProvider(CourseIdentity, IdentityProvider):
+    """Instructor (token) or learner (sign-in code); see the module's docstring."""
+
+    _failures: RateLimiter | None = None
+
+    async def get_user(self, handler: web.RequestHandler) -> User | None:
+        return self.scoped(handler, await self._get_user(handler))
 
     # learners: the sign-in code --------------------------------------------------------
 

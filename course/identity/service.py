@@ -17,6 +17,7 @@ from pathlib import Path
 from course.identity.codes import digest
 from course.identity.credentials import Credentials, course_credentials
 from course.identity.keys import course_key
+from course.identity.users import CourseUser, instructor_user, learner_user
 from course.layout import roster_path, workspace_folder
 from course.plan import Course
 from course.record.roster import Learner, Roster, read_roster
@@ -46,6 +47,14 @@ class Identities:
 
     def learner(self, learner_id: str) -> Learner | None:
         return self.roster().find(learner_id)
+
+    def for_hub_user(self, hub_name: str) -> CourseUser | None:
+        """A JupyterHub user as the course sees them: an instructor named in the plan,
+        a roster learner (``Roster.for_hub_user``), or None: not enrolled."""
+        if hub_name.casefold() in {i.casefold() for i in self.course.instructors}:
+            return instructor_user(hub_name)
+        learner = self.roster().for_hub_user(hub_name)
+        return learner_user(learner.id, learner.name) if learner else None
 
     def signin(self, typed_code: str) -> Learner | None:
         """The learner whose personal code this is, or None."""
