@@ -39,6 +39,7 @@ class CourseIdentityApp(ExtensionApp):
 
     name = "course_identity"
     load_other_extensions = True
+    _events: Any = None
 
     @property
     def provider(self) -> CourseIdentityProvider | None:
@@ -63,7 +64,21 @@ class CourseIdentityApp(ExtensionApp):
         if self.provider is not None:
             self.handlers.extend(routes())
 
+    async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Listen for confined kernels' events on the runtime folder's Unix socket."""
+        if self.provider is None:
+            return
+        from course.identity.events_socket import listen_for_events
+
+        identities = self.provider.identities
+        self._events = listen_for_events(
+            serverapp.web_app, identities.events_socket, serverapp.base_url
+        )
+        self.log.info("course: kernels' events on %s", identities.events_socket)
+
     async def stop_extension(self) -> None:
+        if self._events is not None:
+            self._events.stop()
         if self.provider is not None and self.provider._identities is not None:
             self.provider._identities.close()
 

@@ -25,12 +25,12 @@ from tornado import web
 from traitlets import Int
 
 from course import sandbox
+from course.identity.events_socket import EVENTS_PATH
 from course.identity.users import CourseUser, current_learner, current_user
 from course.learn.events import unix_url
 from course.workspace.provisioner import LAUNCH_ARGUMENT, KernelConfinement
 from course.workspace.workspace import Workspace, prepare_workspace, write_credential
 
-EVENTS_PATH = "/course/api/events"
 LEARNER_KERNELS = ("python3",)
 
 

@@ -249,3 +249,23 @@ def test_the_course_sources_are_byte_identical_after_the_learners_work(
         json={"type": "file", "format": "text", "content": "learner's own edit"},
     )
     assert digests(classroom.course.root, "notebooks", "exercises") == before
+
+
+def test_the_kernels_only_door_to_the_server_is_the_events_route(
+    classroom: Class, ada, ada_kernel
+) -> None:
+    code = (
+        "import os\n"
+        "from course.learn.events import _send\n"
+        "url = os.environ['COURSE_EVENTS_URL']\n"
+        "print(url.startswith('http+unix://'))\n"
+        "for path in ('/course/api/events', '/api/contents', '/course/api/live/sessions'):\n"
+        "    try:\n"
+        "        print(_send(url.replace('/course/api/events', path), b'[]', {}, 10))\n"
+        "    except Exception as error:\n"
+        "        print(getattr(error, 'code', error))\n"
+    )
+    reply = execute(classroom.server, ada.client, ada_kernel["kernel"]["id"], code)
+    answers = reply.stdout.split()
+    assert answers[0] == "True" and answers[2:] == ["404", "404"], reply
+    assert answers[1] != "404"
