@@ -6,8 +6,10 @@
                                429 after too many wrong codes from one address
   GET   course/signin/static/… public: the page's script and style (no secrets)
 
-Signing in makes (or refreshes) the learner's workspace, then sets Jupyter's own
-login cookie for them (``CourseIdentityProvider``), so every other route sees a
+Signing in makes (or refreshes) the learner's workspace, writes a fresh event
+credential into it (their running kernels send with it from their next event on, so
+events queued under a revoked one still arrive), then sets Jupyter's own login
+cookie for them (``CourseIdentityProvider``), so every other route sees a
 learner exactly as if they had typed their code on /login.
 """
 
@@ -24,7 +26,7 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from course.identity.users import CourseUser
-from course.workspace.workspace import prepare_workspace
+from course.workspace.workspace import prepare_workspace, write_credential
 
 HERE = Path(__file__).parent
 SIGNIN = "/course/signin"
@@ -82,7 +84,8 @@ class SignInHandler(JupyterHandler):
             self.page("That code is not valid. Check it on your card, or ask the instructor.")
             return
         identities = self.identity_provider.identities
-        prepare_workspace(identities.course, identities.learner(user.learner))
+        workspace = prepare_workspace(identities.course, identities.learner(user.learner))
+        write_credential(workspace, identities.credentials.issue(user.learner))
         self.identity_provider.set_login_cookie(self, user)
         self.log.info("course: learner %s signed in", user.learner)
         self.redirect(landing_url(self, user), status=303)
