@@ -35,4 +35,6 @@ class HubCourseIdentityProvider(CourseIdentity, JupyterHubIdentityProvider):
         if user is None:
             raise web.HTTPError(403, f"hub user {hub_user.username} is not on the course roster")
         handler._course_user = user
+        if user.is_learner:
+            self.identities.first_visit(user.learner)
         return self.scoped(handler, user)

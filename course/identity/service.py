@@ -21,6 +21,7 @@ from course.identity.users import CourseUser, instructor_user, learner_user
 from course.layout import roster_path, workspace_folder
 from course.plan import Course
 from course.record.roster import Learner, Roster, read_roster
+from course.workspace.workspace import prepare_workspace, write_credential
 
 EVENTS_SOCKET = "events.sock"
 
@@ -32,6 +33,7 @@ class Identities:
         self.course = course
         self._roster = Roster()
         self._stamp: tuple[int, int] | None = None
+        self._visited: set[str] = set()
 
     def roster(self) -> Roster:
         """The roster as it is on disk now (cached while the file is unchanged)."""
@@ -55,6 +57,15 @@ class Identities:
             return instructor_user(hub_name)
         learner = self.roster().for_hub_user(hub_name)
         return learner_user(learner.id, learner.name) if learner else None
+
+    def first_visit(self, learner_id: str) -> None:
+        """Make a hub learner's workspace and credential the first time this server sees
+        them (a code sign-in does it at every sign-in)."""
+        if learner_id in self._visited:
+            return
+        workspace = prepare_workspace(self.course, self.roster().get(learner_id))
+        write_credential(workspace, self.credentials.issue(learner_id))
+        self._visited.add(learner_id)
 
     def signin(self, typed_code: str) -> Learner | None:
         """The learner whose personal code this is, or None."""
