@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -12,6 +14,8 @@ from rich.table import Table
 from course.cli.app import load
 from course.record.roster import Learner, load_roster, split_name
 from course.record.roster_import import FORMATS
+
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 @click.group()
@@ -93,13 +97,13 @@ _FIELDS = [
 ]
 
 
-def _fields(command: click.Command) -> click.Command:
+def _fields(command: Command) -> Command:
     for option in reversed(_FIELDS):
         command = option(command)
     return command
 
 
-def _changes(name: str | None, **fields: str | None) -> dict[str, str]:
+def _changes(name: str | None, **fields: str | None) -> dict[str, Any]:
     changes = {key: value for key, value in fields.items() if value is not None}
     if name is not None:
         changes["first_name"], changes["last_name"] = split_name(name)
@@ -111,7 +115,7 @@ def _changes(name: str | None, **fields: str | None) -> dict[str, str]:
 @_fields
 @click.pass_context
 def add_command(
-    ctx: click.Context, learner_id: str, name: str | None, **fields: str | None
+    ctx: click.Context, /, learner_id: str, name: str | None, **fields: str | None
 ) -> None:
     """Add one learner with id ID."""
     from course.record.roster_edits import add_learner
@@ -125,7 +129,7 @@ def add_command(
 @_fields
 @click.pass_context
 def edit_command(
-    ctx: click.Context, learner_id: str, name: str | None, **fields: str | None
+    ctx: click.Context, /, learner_id: str, name: str | None, **fields: str | None
 ) -> None:
     """Change the name, email, LMS id, section or hub user of learner ID."""
     from course.record.roster_edits import edit_learner

@@ -7,7 +7,7 @@ The instructor may do everything. A learner (already limited to the routes of
   (in its URL, a rename's new path, a copy's source, a collaboration room's file) is
   resolved on disk, links included, and must stay inside it;
 * use only their own kernels and sessions (the kernel manager records owners, see
-  ``course.workspace.kernels``);
+  ``course.identity.kernels``);
 * read kernel specs, front-end configuration and their identity;
 
 and nothing else: no terminals, no server events, no shutdown, no instructor routes

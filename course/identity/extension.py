@@ -7,8 +7,8 @@ Enabled next to ``course.live`` by ``course serve`` (and the enable file in
 
   ServerApp.identity_provider_class  course.identity.provider.CourseIdentityProvider
   ServerApp.authorizer_class         course.identity.authorizer.CourseAuthorizer
-  ServerApp.kernel_manager_class     course.workspace.kernels.CourseKernelManager
-  ServerApp.session_manager_class    course.workspace.kernels.CourseSessionManager
+  ServerApp.kernel_manager_class     course.identity.kernels.CourseKernelManager
+  ServerApp.session_manager_class    course.identity.kernels.CourseSessionManager
   KernelProvisionerFactory.default_provisioner_name  course-confined-provisioner
 
 Without them it adds nothing: a plain ``jupyter lab`` stays a one-person server.
@@ -43,6 +43,7 @@ class CourseIdentityApp(ExtensionApp):
 
     @property
     def provider(self) -> CourseIdentityProvider | None:
+        assert self.serverapp is not None  # linked before any of this runs
         provider = self.serverapp.identity_provider
         return provider if isinstance(provider, CourseIdentityProvider) else None
 
@@ -50,13 +51,15 @@ class CourseIdentityApp(ExtensionApp):
         if self.provider is None:
             self.log.info("course: no CourseIdentityProvider; learners cannot sign in")
             return
-        previous = self.serverapp.web_app.settings.get("page_config_hook")
+        assert self.serverapp is not None
+        settings = self.serverapp.web_app.settings
+        previous = settings.get("page_config_hook")
 
         def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
             config = previous(handler, page_config) if previous else page_config
             return learner_page_config(handler, config)
 
-        self.serverapp.web_app.settings["page_config_hook"] = hook
+        settings["page_config_hook"] = hook
 
     def initialize_handlers(self) -> None:
         from course.identity.handlers import routes

@@ -25,6 +25,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from course.identity.provider import CourseIdentityProvider
 from course.identity.users import CourseUser
 from course.workspace.workspace import prepare_workspace, write_credential
 
@@ -38,9 +39,17 @@ _templates = Environment(
 )
 
 
+def course_identity(handler: JupyterHandler) -> CourseIdentityProvider:
+    """The server's identity provider, which must be the kit's (the pages need its roster)."""
+    provider = handler.identity_provider
+    if not isinstance(provider, CourseIdentityProvider):
+        raise web.HTTPError(404, "learners sign in only on a server with the kit's identity")
+    return provider
+
+
 def landing_url(handler: JupyterHandler, user: CourseUser) -> str:
     """The learner's JupyterLab (their own layout), with the first lesson open."""
-    identities = handler.identity_provider.identities
+    identities = course_identity(handler).identities
     course = identities.course
     first = next((m.self_paced.notebook for m in course.modules if m.self_paced), "")
     tree = f"{identities.workspace_path(user.learner)}/{first}".rstrip("/")
@@ -58,7 +67,7 @@ class SignInHandler(JupyterHandler):
 
     def page(self, message: str = "") -> None:
         self.set_header("Cache-Control", "no-store")
-        course = self.identity_provider.identities.course
+        course = course_identity(self).identities.course
         self.finish(
             _templates.get_template("signin.html").render(
                 course=course,
@@ -78,15 +87,16 @@ class SignInHandler(JupyterHandler):
 
     @allow_unauthenticated  # public: the code is checked, wrong ones are rate-limited
     def post(self) -> None:
-        user = self.identity_provider.learner_for_code(self, self.get_argument("code", ""))
+        provider = course_identity(self)
+        user = provider.learner_for_code(self, self.get_argument("code", ""))
         if user is None:
             self.set_status(403)
             self.page("That code is not valid. Check it on your card, or ask the instructor.")
             return
-        identities = self.identity_provider.identities
-        workspace = prepare_workspace(identities.course, identities.learner(user.learner))
+        identities = provider.identities
+        workspace = prepare_workspace(identities.course, identities.roster().get(user.learner))
         write_credential(workspace, identities.credentials.issue(user.learner))
-        self.identity_provider.set_login_cookie(self, user)
+        provider.set_login_cookie(self, user)
         self.log.info("course: learner %s signed in", user.learner)
         self.redirect(landing_url(self, user), status=303)
 

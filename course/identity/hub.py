@@ -22,19 +22,16 @@ from tornado import web
 from course.identity.provider import CourseIdentity
 
 
-class HubCourseIdentityProvider(CourseIdentity, JupyterHubIdentityProvider):
+class HubCourseIdentityProvider(CourseIdentity, JupyterHubIdentityProvider):  # type: ignore[misc]
     """JupyterHub's OAuth, then the hub user mapped to the course (see the module)."""
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:
-        if hasattr(handler, "_course_user"):
-            return handler._course_user
-        hub_user = await super().get_user(handler)
+        hub_user: User | None = await super().get_user(handler)
         if hub_user is None:
             return None
         user = self.identities.for_hub_user(hub_user.username)
         if user is None:
             raise web.HTTPError(403, f"hub user {hub_user.username} is not on the course roster")
-        handler._course_user = user
         if user.is_learner:
             self.identities.first_visit(user.learner)
         return self.scoped(handler, user)

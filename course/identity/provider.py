@@ -24,15 +24,13 @@ from tornado import web
 from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
+from course.identity.attempts import FailedAttempts
 from course.identity.scopes import learner_may_reach
 from course.identity.service import Identities
 from course.identity.users import INSTRUCTOR, LEARNER, CourseUser, instructor_user, learner_user
-from course.live.errors import RateLimited
-from course.live.ratelimit import Rate, RateLimiter
 from course.plan import find_course, load_course
 
 DIGEST_IN_COOKIE = 16
-SIGNIN_FAILURES = Rate(0.2, 20)  # wrong codes per address: twenty, then one every 5 s
 
 
 class CourseIdentity(LoggingConfigurable):
@@ -63,7 +61,7 @@ class CourseIdentity(LoggingConfigurable):
 class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     """Instructor (token) or learner (sign-in code); see the module's docstring."""
 
-    _failures: RateLimiter | None = None
+    _failures: FailedAttempts | None = None
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:
         return self.scoped(handler, await self._get_user(handler))
@@ -73,16 +71,13 @@ class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     def learner_for_code(self, handler: web.RequestHandler, typed: str) -> CourseUser | None:
         """The learner whose code ``typed`` is, or None; wrong codes are limited per address."""
         address = handler.request.remote_ip or ""
-        limiter = self._failures = self._failures or RateLimiter(
-            {"signin-failure": SIGNIN_FAILURES}
-        )
-        try:
-            limiter.ensure("signin-failure", address)
-        except RateLimited as error:
-            raise web.HTTPError(429, str(error)) from None
+        failures = self._failures = self._failures or FailedAttempts()
+        wait = failures.wait(address)
+        if wait:
+            raise web.HTTPError(429, f"too many wrong codes; try again in {wait:.0f} s")
         learner = self.identities.signin(typed) if typed.strip() else None
         if learner is None:
-            limiter.spend("signin-failure", address)
+            failures.failed(address)
             return None
         return learner_user(learner.id, learner.name)
 

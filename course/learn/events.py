@@ -248,11 +248,11 @@ def _send(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int
     if parts.scheme != UNIX_SCHEME:
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status
+            return int(response.status)
     connection = _UnixConnection(unquote(parts.netloc), timeout)
     try:
         connection.request("POST", parts.path or "/", body=body, headers=headers)
-        return connection.getresponse().status
+        return int(connection.getresponse().status)
     finally:
         connection.close()
 

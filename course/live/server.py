@@ -62,8 +62,8 @@ def server_argv(
 IDENTITY_CLASSES = {
     "ServerApp.identity_provider_class": "course.identity.provider.CourseIdentityProvider",
     "ServerApp.authorizer_class": "course.identity.authorizer.CourseAuthorizer",
-    "ServerApp.kernel_manager_class": "course.workspace.kernels.CourseKernelManager",
-    "ServerApp.session_manager_class": "course.workspace.kernels.CourseSessionManager",
+    "ServerApp.kernel_manager_class": "course.identity.kernels.CourseKernelManager",
+    "ServerApp.session_manager_class": "course.identity.kernels.CourseSessionManager",
     "KernelProvisionerFactory.default_provisioner_name": "course-confined-provisioner",
 }
 

@@ -120,8 +120,8 @@ class Roster:
         for learner in self:
             if learner.hub_user and learner.hub_user.casefold() == wanted:
                 return learner
-        learner = self.find(hub_user)
-        return learner if learner is not None and not learner.hub_user else None
+        same_id = self.find(hub_user)
+        return same_id if same_id is not None and not same_id.hub_user else None
 
     def for_signin(self, digest: str) -> Learner | None:
         """The learner whose personal sign-in code has this digest."""

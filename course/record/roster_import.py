@@ -142,7 +142,7 @@ def read_export(
     missing = [c for c in (*chosen.required, column) if c and c not in header]
     if column is None:
         missing.append("ID number or Username (or choose the id column with --id-column)")
-    if missing:
+    if missing or column is None:
         found = ", ".join(header) or "none"
         problems = [
             Problem(file, 1, "", f"missing column {m!r} (columns: {found})") for m in missing

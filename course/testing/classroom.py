@@ -13,6 +13,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 from websockets.sync.client import connect
@@ -84,7 +85,7 @@ class KernelSocket:
         self.socket = self._connect.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._connect.__exit__(*exc)
 
     def run(self, code: str, timeout: float = 120) -> Outcome:
@@ -102,7 +103,7 @@ class KernelSocket:
         request = {"header": header, "parent_header": {}, "metadata": {}, "content": content}
         self.socket.send(json.dumps({**request, "channel": "shell", "buffers": []}))
         out: list[str] = []
-        error: dict | None = None
+        error: dict[str, Any] | None = None
         replied = idle = False
         while not (replied and idle):
             message = json.loads(self.socket.recv(timeout=timeout))
@@ -117,7 +118,9 @@ class KernelSocket:
                 replied = True
             elif kind == "status" and body["execution_state"] == "idle":
                 idle = True
-        return Outcome("".join(out), error and error["ename"], error["evalue"] if error else "")
+        if error is None:
+            return Outcome("".join(out), None)
+        return Outcome("".join(out), str(error["ename"]), str(error["evalue"]))
 
 
 def execute(server: CollabServer, client: httpx.Client, kernel_id: str, code: str) -> Outcome:

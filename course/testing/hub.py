@@ -22,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -53,7 +54,7 @@ class Hub:
     users: list[str]
     folder: Path
     port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -164,8 +165,9 @@ class Hub:
                 self.process.wait()
 
 
-def identity_of(client: httpx.Client) -> dict:
+def identity_of(client: httpx.Client) -> dict[str, Any]:
     """The service's view of who ``client`` is (``/api/me``)."""
     reply = client.get(f"/services/{SERVICE}/api/me")
     reply.raise_for_status()
-    return json.loads(reply.text)["identity"]
+    identity: dict[str, Any] = json.loads(reply.text)["identity"]
+    return identity

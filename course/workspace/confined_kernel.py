@@ -28,13 +28,14 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from course import sandbox
 
 REPORT = "confinement.json"
 
 
-def confine(spec: dict) -> sandbox.Confinement:
+def confine(spec: dict[str, Any]) -> sandbox.Confinement:
     """Apply every layer the spec asks for, in the order that keeps each one possible."""
     done = sandbox.Confinement()
     root = os.geteuid() == 0

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 import course
 from course import sandbox
@@ -76,14 +76,16 @@ class ConfinedProvisioner(LocalProvisioner):
         kwargs["cwd"] = str(_inside(confinement.workspace, kwargs.get("cwd")))
         kwargs["env"] = _environment(kwargs.get("env") or {}, confinement)
         _private_folders(confinement)
-        self._private_runtime(confinement)
+        folder = self._private_runtime(confinement)
         kwargs = await super().pre_launch(**kwargs)
-        kwargs["cmd"] = self._wrapped(kwargs["cmd"], confinement)
+        kwargs["cmd"] = self._wrapped(kwargs["cmd"], confinement, folder)
         return kwargs
 
-    def _private_runtime(self, confinement: KernelConfinement) -> None:
+    def _private_runtime(self, confinement: KernelConfinement) -> Path:
         """Connection file and ipc sockets in a folder of this kernel's own (0700)."""
         km = self.parent
+        if km is None:
+            raise RuntimeError("a confined kernel needs its kernel manager")
         if self.kernel_folder is None:
             confinement.runtime.mkdir(parents=True, exist_ok=True)
             self.kernel_folder = confinement.runtime / f"k{secrets.token_hex(4)}"
@@ -92,8 +94,9 @@ class ConfinedProvisioner(LocalProvisioner):
         km.cache_ports = False
         km.ip = str(self.kernel_folder / "k")
         km.connection_file = str(self.kernel_folder / "kernel.json")
+        return self.kernel_folder
 
-    def _wrapped(self, cmd: list[str], confinement: KernelConfinement) -> list[str]:
+    def _wrapped(self, cmd: list[str], confinement: KernelConfinement, folder: Path) -> list[str]:
         """``python -m ipykernel_launcher ARGS`` → ``python -m …confined_kernel SPEC ARGS``."""
         if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
             raise PermissionError(
@@ -101,13 +104,13 @@ class ConfinedProvisioner(LocalProvisioner):
             )
         root = sandbox.pids_cgroup_root()
         if root is not None and self.cgroup is None and os.geteuid() == 0:
-            self.cgroup = root / f"course-{self.kernel_folder.name}"
+            self.cgroup = root / f"course-{folder.name}"
         spec = {
             "read": [str(p) for p in confinement.read_paths()],
-            "write": [str(confinement.workspace), str(self.kernel_folder)],
+            "write": [str(confinement.workspace), str(folder)],
             "limits": asdict(confinement.limits),
             "cgroup": str(self.cgroup) if self.cgroup else None,
-            "runtime": str(self.kernel_folder),
+            "runtime": str(folder),
         }
         return [
             sys.executable,
@@ -122,9 +125,12 @@ class ConfinedProvisioner(LocalProvisioner):
         if self.kernel_folder is None:
             return None
         try:
-            return json.loads((self.kernel_folder / "confinement.json").read_text())
+            report: dict[str, list[str]] = json.loads(
+                (self.kernel_folder / "confinement.json").read_text()
+            )
         except (OSError, ValueError):
             return None
+        return report
 
     async def cleanup(self, restart: bool = False) -> None:
         await super().cleanup(restart)

@@ -49,10 +49,6 @@ class Workspace:
         """The learner's own data (``COURSE_LEARNER_DATA`` of their kernels)."""
         return self.folder / PRIVATE
 
-    def lesson(self, course: Course, module_id: str) -> Path:
-        """This learner's copy of a module's lesson notebook."""
-        return self.folder / course.module(module_id).self_paced.notebook
-
 
 def prepare_workspace(course: Course, learner: Learner) -> Workspace:
     """Make or refresh ``learner``'s workspace; returns it with the files copied now."""

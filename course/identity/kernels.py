@@ -21,11 +21,13 @@ from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.services.sessions.sessionmanager import SessionManager
+from jupyter_server.utils import ApiPath
 from tornado import web
-from traitlets import Int
+from traitlets import Dict, Int
 
 from course import sandbox
 from course.identity.events_socket import EVENTS_PATH
+from course.identity.service import Identities
 from course.identity.users import CourseUser, current_learner, current_user
 from course.learn.events import unix_url
 from course.workspace.provisioner import LAUNCH_ARGUMENT, KernelConfinement
@@ -47,24 +49,25 @@ class CourseKernelManager(AsyncMappingKernelManager):
     )
     learner_processes = Int(64, config=True, help="Processes and threads of one learner kernel.")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._owners: dict[str, str] = {}
+    _owners = Dict(help="kernel id -> the learner who started it")
 
     def owner(self, kernel_id: str) -> str | None:
         """The learner who started this kernel; None for the instructor's kernels."""
-        return self._owners.get(kernel_id)
+        owner: str | None = self._owners.get(kernel_id)
+        return owner
 
-    async def start_kernel(
+    async def start_kernel(  # type: ignore[override]
         self, *, kernel_id: str | None = None, path: str | None = None, **kwargs: Any
-    ) -> str:  # type: ignore[override]
+    ) -> str:
         learner = current_learner()
         user = current_user()
         if learner is None and isinstance(user, CourseUser) and user.role != "instructor":
             raise web.HTTPError(403, f"a {user.role} cannot start kernels")
         if learner is None:
             kwargs["env"] = {**(kwargs.get("env") or {}), **self._instructor_environment()}
-            return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+            api_path = None if path is None else ApiPath(path)
+            started: str = await super().start_kernel(kernel_id=kernel_id, path=api_path, **kwargs)
+            return started
         if kernel_id is not None and kernel_id in self:
             if self.owner(kernel_id) != learner.learner:
                 raise web.HTTPError(403, "that kernel is not yours")
@@ -73,14 +76,14 @@ class CourseKernelManager(AsyncMappingKernelManager):
         if kernel_name not in LEARNER_KERNELS:
             raise web.HTTPError(403, f"learners' kernels are {', '.join(LEARNER_KERNELS)}")
         workspace = self._workspace_of(learner)
-        path = self._inside(workspace, learner, path)
+        inside = ApiPath(self._inside(workspace, learner, path))
         kwargs[LAUNCH_ARGUMENT] = self._confinement(learner, workspace)
-        started = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
-        self._owners[started] = learner.learner
-        return started
+        kernel: str = await super().start_kernel(kernel_id=kernel_id, path=inside, **kwargs)
+        self._owners[kernel] = learner.learner
+        return kernel
 
     def list_kernels(self) -> list[dict[str, Any]]:
-        kernels = super().list_kernels()
+        kernels: list[dict[str, Any]] = super().list_kernels()
         learner = current_learner()
         if learner is None:
             return kernels
@@ -93,8 +96,15 @@ class CourseKernelManager(AsyncMappingKernelManager):
     # helpers ---------------------------------------------------------------------
 
     @property
-    def _identities(self) -> Any:
-        return self.parent.identity_provider.identities
+    def _server(self) -> Any:
+        if self.parent is None:
+            raise RuntimeError("the course's kernel manager runs inside a Jupyter server")
+        return self.parent
+
+    @property
+    def _identities(self) -> Identities:
+        identities: Identities = self._server.identity_provider.identities
+        return identities
 
     def _workspace_of(self, learner: CourseUser) -> Workspace:
         entry = self._identities.learner(learner.learner)
@@ -106,7 +116,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
         own = self._identities.workspace_path(learner.learner)
         if path is None or path.strip("/") == "":
             return own
-        real = Path(self.cwd_for_path(path)).resolve()
+        real = Path(str(self.cwd_for_path(path))).resolve()
         if real != workspace.folder.resolve() and workspace.folder.resolve() not in real.parents:
             raise web.HTTPError(403, f"{path} is not in your workspace")
         return path
@@ -131,7 +141,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
 
     def _instructor_environment(self) -> dict[str, str]:
         identities = self._identities
-        server = self.parent
+        server = self._server
         url = f"http://127.0.0.1:{server.port}{server.base_url.rstrip('/')}{EVENTS_PATH}"
         return {
             "COURSE_LEARNER": identities.instructor_id,
@@ -144,7 +154,7 @@ class CourseSessionManager(SessionManager):
     """Jupyter's sessions, of which a learner sees only those of their own kernels."""
 
     async def list_sessions(self) -> list[dict[str, Any]]:
-        sessions = await super().list_sessions()
+        sessions: list[dict[str, Any]] = await super().list_sessions()
         learner = current_learner()
         if learner is None:
             return sessions
