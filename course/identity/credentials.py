@@ -130,6 +130,12 @@ class Credentials:
         return _b64(mac.digest())
 
 
+def bearer(authorization: str) -> str:
+    """The credential of an ``Authorization: Bearer …`` (or ``token …``) header, or ""."""
+    scheme, _, value = authorization.strip().partition(" ")
+    return value.strip() if scheme.lower() in ("bearer", "token") else ""
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 

@@ -71,6 +71,17 @@ CREATE INDEX IF NOT EXISTS events_pending ON events (sent, seq);
 """
 
 
+def actor(learner: str) -> dict[str, Any]:
+    """The xAPI actor of a learner's events: their learner id, as an account of the kit."""
+    return {"objectType": "Agent", "name": learner, "account": {"homePage": KIT, "name": learner}}
+
+
+def as_learner(statements: list[Any], learner: str) -> list[Any]:
+    """The statements with their actor replaced by ``learner``'s: a server takes the actor
+    from the credential that came with them, never from what the body says."""
+    return [{**s, "actor": actor(learner)} if isinstance(s, dict) else s for s in statements]
+
+
 def make_event(
     verb: str,
     kind: str,
@@ -86,7 +97,7 @@ def make_event(
     who = learner()
     event: dict[str, Any] = {
         "id": str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "name": who, "account": {"homePage": KIT, "name": who}},
+        "actor": actor(who),
         "verb": {"id": VERBS[verb], "display": {"en": verb}},
         "object": {
             "objectType": "Activity",

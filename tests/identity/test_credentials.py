@@ -87,3 +87,20 @@ def test_a_credential_opens_only_its_scope(credentials: Credentials) -> None:
     with pytest.raises(CredentialError) as caught:
         credentials.verify(credentials.issue("ada"), scope="contents:read")
     assert caught.value.reason == "wrong scope"
+
+
+def test_the_credential_comes_from_the_authorization_header() -> None:
+    from course.identity.credentials import bearer
+
+    assert bearer("Bearer cev1.a.b") == "cev1.a.b"
+    assert bearer("token  cev1.a.b ") == "cev1.a.b"
+    assert bearer("Basic dXNlcjpwdw==") == "" and bearer("") == ""
+
+
+def test_the_actor_of_every_statement_is_replaced_by_the_credentials() -> None:
+    from course.learn.events import as_learner
+
+    body = [{"id": "1", "actor": {"name": "grace"}, "verb": {}}, "not a statement"]
+    rewritten = as_learner(body, "ada")
+    assert rewritten[0]["actor"]["account"]["name"] == "ada" and rewritten[0]["id"] == "1"
+    assert rewritten[1] == "not a statement" and body[0]["actor"] == {"name": "grace"}
