@@ -59,6 +59,10 @@ class CourseAuthorizer(Authorizer):
             paths = requested_paths(handler)
             if resource == "nbconvert" and not paths:
                 return action == "read"  # the list of export formats
+            if handler.request.method in ("DELETE", "PATCH") and self._is_workspace(
+                handler, user, paths[0]
+            ):
+                return False  # the workspace itself stays: its contents are the learner's
             return bool(paths) and all(self._in_workspace(handler, user, p) for p in paths)
         if resource == "kernels":
             return self._own_kernel(handler, user, handler.path_kwargs.get("kernel_id"))
@@ -69,10 +73,17 @@ class CourseAuthorizer(Authorizer):
     def _in_workspace(self, handler: Any, user: CourseUser, api_path: str | None) -> bool:
         if api_path is None:
             return False
+        real, workspace = self._real(handler, user, api_path)
+        return real == workspace or workspace in real.parents
+
+    def _is_workspace(self, handler: Any, user: CourseUser, api_path: str | None) -> bool:
+        return api_path is not None and len(set(self._real(handler, user, api_path))) == 1
+
+    def _real(self, handler: Any, user: CourseUser, api_path: str) -> tuple[Path, Path]:
+        """The path on disk, links resolved, and the learner's workspace on disk."""
         root = Path(handler.settings["server_root_dir"]).resolve()
         workspace = (root / self._identities(handler).workspace_path(user.learner)).resolve()
-        real = Path(os.path.realpath(root / api_path.strip("/")))
-        return real == workspace or workspace in real.parents
+        return Path(os.path.realpath(root / api_path.strip("/"))), workspace
 
     def _own_kernel(self, handler: Any, user: CourseUser, kernel_id: str | None) -> bool:
         if not kernel_id:

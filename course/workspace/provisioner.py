@@ -40,6 +40,9 @@ from course import sandbox
 
 LAUNCH_ARGUMENT = "course_confinement"
 KEPT_VARIABLES = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "JPY_SESSION_NAME")
+PROC_FILES = tuple(
+    Path("/proc", name) for name in ("self", "cpuinfo", "meminfo", "stat", "loadavg", "filesystems")
+)
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -56,9 +59,15 @@ class KernelConfinement:
     read: tuple[Path, ...] = ()  # further read-only folders
 
     def read_paths(self) -> list[Path]:
-        """System and Python folders, the kit's own package, and any extra folders."""
+        """System and Python folders, the kit's own package, and any extra folders.
+
+        Of /proc only the kernel's own entry (``/proc/self``, opened by the kernel) and a
+        few machine-wide files: other processes' command lines (a token given on one)
+        and working directories are not the learner's to read.
+        """
         kit = Path(course.__file__).resolve().parent
-        return [*sandbox.system_read_paths(), kit, *self.read]
+        system = [p for p in sandbox.system_read_paths() if p != Path("/proc")]
+        return [*system, *PROC_FILES, kit, *self.read]
 
 
 class ConfinedProvisioner(LocalProvisioner):

@@ -95,6 +95,8 @@ REFUSED = [
     ("GET", "/lab/api/workspaces/grace"),
     ("GET", "/tree"),
     ("GET", "/voila/render/notebooks/01-foundations.ipynb"),
+    ("DELETE", "/api/contents/var/workspaces/ada"),
+    ("PATCH", "/api/contents/var/workspaces/ada"),
 ]
 
 

@@ -156,3 +156,29 @@ def test_a_restarted_kernel_is_confined_again(start_kernel, campus) -> None:
     assert kernel.run("1").error is None
     kernel.manager.restart_kernel(now=True)
     assert kernel.run(f"open({str(campus.gradebook)!r})").error == "PermissionError"
+
+
+def test_the_kernel_sees_only_its_own_processes_in_proc(start_kernel) -> None:
+    kernel = start_kernel("ada")
+    own = kernel.run("print(open('/proc/self/status').read().splitlines()[0])")
+    assert own.error is None and own.stdout.startswith("Name:")
+    server = kernel.run(f"open('/proc/{os.getpid()}/cmdline').read()")
+    assert server.error == "PermissionError"
+    listing = kernel.run("import os; os.listdir('/proc')")
+    assert listing.error == "PermissionError"
+
+
+def test_the_kernel_cannot_signal_processes_outside_it(start_kernel) -> None:
+    reply = start_kernel("ada").run(f"import os; os.kill({os.getpid()}, 0)")
+    assert reply.error == "PermissionError"
+
+
+def test_pandas_and_matplotlib_work_confined(start_kernel) -> None:
+    reply = start_kernel("ada").run(
+        "import pandas as pd, matplotlib.pyplot as plt\n"
+        "frame = pd.DataFrame({'a': [1, 2, 3]})\n"
+        "plt.plot(frame['a']); plt.savefig('chart.png')\n"
+        "print(frame['a'].sum())"
+    )
+    assert reply.error is None, reply.evalue
+    assert reply.stdout.strip() == "6"
