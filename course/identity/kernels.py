@@ -26,6 +26,7 @@ from tornado import web
 from traitlets import Dict, Int
 
 from course import sandbox
+from course.identity.environment import events_environment
 from course.identity.events_socket import EVENTS_PATH
 from course.identity.service import Identities
 from course.identity.users import CourseUser, current_learner, current_user
@@ -123,9 +124,9 @@ class CourseKernelManager(AsyncMappingKernelManager):
 
     def _confinement(self, learner: CourseUser, workspace: Workspace) -> KernelConfinement:
         identities = self._identities
-        credential = identities.credentials.issue(learner.learner)
-        write_credential(workspace, credential)
         events = unix_url(identities.events_socket, EVENTS_PATH)
+        environment = events_environment(identities.credentials, learner.learner, events)
+        write_credential(workspace, environment["COURSE_EVENTS_TOKEN"])
         return KernelConfinement(
             learner=learner.learner,
             workspace=workspace.folder,
@@ -136,18 +137,14 @@ class CourseKernelManager(AsyncMappingKernelManager):
                 cpu_seconds=self.learner_cpu_seconds,
                 processes=self.learner_processes,
             ),
-            environment={"COURSE_EVENTS_URL": events, "COURSE_EVENTS_TOKEN": credential},
+            environment=environment,
         )
 
     def _instructor_environment(self) -> dict[str, str]:
         identities = self._identities
         server = self._server
         url = f"http://127.0.0.1:{server.port}{server.base_url.rstrip('/')}{EVENTS_PATH}"
-        return {
-            "COURSE_LEARNER": identities.instructor_id,
-            "COURSE_EVENTS_URL": url,
-            "COURSE_EVENTS_TOKEN": identities.credentials.issue(identities.instructor_id),
-        }
+        return events_environment(identities.credentials, identities.instructor_id, url)
 
 
 class CourseSessionManager(SessionManager):

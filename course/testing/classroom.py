@@ -38,14 +38,19 @@ class ClassroomServer(CollabServer):
 
     def learner(self, code: str) -> SignedIn:
         """A browser-like client signed in with ``code``; raises unless the sign-in worked."""
-        client = httpx.Client(base_url=self.url, timeout=60)
-        client.get("/course/signin").raise_for_status()
-        xsrf = client.cookies["_xsrf"]
-        reply = client.post("/course/signin", data={"code": code, "_xsrf": xsrf})
-        if reply.status_code != 303:
-            raise AssertionError(f"sign-in answered {reply.status_code}: {reply.text[:300]}")
-        client.headers["X-XSRFToken"] = xsrf
-        return SignedIn(client, reply.headers["Location"])
+        return sign_in(httpx.Client(base_url=self.url, timeout=60), code)
+
+
+def sign_in(client: httpx.Client, code: str) -> SignedIn:
+    """Sign ``client`` in on the sign-in page with ``code``, as a browser does (the form,
+    its XSRF cookie, the POST); raises unless the server took the code."""
+    client.get("/course/signin").raise_for_status()
+    xsrf = client.cookies["_xsrf"]
+    reply = client.post("/course/signin", data={"code": code, "_xsrf": xsrf})
+    if reply.status_code != 303:
+        raise AssertionError(f"sign-in answered {reply.status_code}: {reply.text[:300]}")
+    client.headers["X-XSRFToken"] = xsrf
+    return SignedIn(client, reply.headers["Location"])
 
 
 @dataclass
