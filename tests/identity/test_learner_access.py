@@ -215,6 +215,8 @@ def test_the_learners_kernel_runs_in_their_workspace_and_is_confined(
         "exercises/ps1/ps1.ipynb",
         "var/workspaces/grace/notebooks/01-foundations.ipynb",
         "var/roster.json",
+        "var/secrets/course.key",
+        "var/live.sqlite",
     ):
         (secret_path := root / secret).parent.mkdir(parents=True, exist_ok=True)
         if not secret_path.exists():
@@ -223,14 +225,15 @@ def test_the_learners_kernel_runs_in_their_workspace_and_is_confined(
             classroom.server, ada.client, kernel_id, f"open({str(secret_path)!r}).read()"
         )
         assert reply.error == "PermissionError", (secret, reply)
-    tcp = execute(
-        classroom.server,
-        ada.client,
-        kernel_id,
-        "import socket\n"
-        f"socket.create_connection(('127.0.0.1', {classroom.server.port}), timeout=5)",
-    )
-    assert tcp.error == "PermissionError"
+    port = classroom.server.port
+    for attempt, refused in (
+        (f"socket.create_connection(('127.0.0.1', {port}), timeout=5)", "PermissionError"),
+        ("socket.create_connection(('192.0.2.1', 80), timeout=5)", "PermissionError"),
+        ("socket.socket().bind(('127.0.0.1', 0))", "PermissionError"),  # no listening either
+        (f"socket.socket(type=socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', {port}))", "OSError"),
+    ):
+        outcome = execute(classroom.server, ada.client, kernel_id, f"import socket\n{attempt}")
+        assert outcome.error == refused, (attempt, outcome)
 
 
 def test_the_course_sources_are_byte_identical_after_the_learners_work(
