@@ -3,14 +3,7 @@ page for learners.
 
 Enabled next to ``course.live`` by ``course serve`` (and the enable file in
 ``extensions/``). It needs the server configured with the kit's identity classes
-(``course.live.server.server_argv`` sets them):
-
-  ServerApp.identity_provider_class  course.identity.provider.CourseIdentityProvider
-  ServerApp.authorizer_class         course.identity.authorizer.CourseAuthorizer
-  ServerApp.kernel_manager_class     course.identity.kernels.CourseKernelManager
-  ServerApp.session_manager_class    course.identity.kernels.CourseSessionManager
-  KernelProvisionerFactory.default_provisioner_name  course-confined-provisioner
-
+(``course.identity.config.identity_config``, which ``course serve`` passes).
 Without them it adds nothing: a plain ``jupyter lab`` stays a one-person server.
 """
 

@@ -20,6 +20,7 @@ from contextlib import suppress
 
 from traitlets.config import Config
 
+from course.identity.config import identity_config
 from course.layout import log_path, nbgrader_config
 from course.plan import Course
 from course.processes import errors_on_stdout, supervise
@@ -40,7 +41,9 @@ def server_argv(
         f"--ServerApp.open_browser={open_browser}",
         "--ServerApp.jpserver_extensions={'course.live': True, 'course.identity': True}",
         f"--CourseLiveApp.course_root={course.root}",
-        *identity_argv(course),
+        # Who may do what: the instructor by token, learners by their code, each in their
+        # own workspace with confined kernels (course.identity.config).
+        *config_argv(identity_config(course.root)),
         "--CourseLiveApp.announce=True",
         # The ystore and the session list belong together: wiping one alone corrupts rooms.
         f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
@@ -49,7 +52,7 @@ def server_argv(
         # Voila's apps under /voila/render run through km.client(); the default client can
         # strand a kernel reply during an Output-widget cell (issue 6, course.present).
         "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
-        *_as_argv(nbgrader_config(course)),
+        *config_argv(nbgrader_config(course)),
         # Saving a source notebook of the plan drops its outputs (course check wants none).
         "--ContentsManager.pre_save_hook=course.outputs.clear_outputs_of_sources",
         "--ContentsManager.hide_globs="
@@ -59,26 +62,8 @@ def server_argv(
     ]
 
 
-IDENTITY_CLASSES = {
-    "ServerApp.identity_provider_class": "course.identity.provider.CourseIdentityProvider",
-    "ServerApp.authorizer_class": "course.identity.authorizer.CourseAuthorizer",
-    "ServerApp.kernel_manager_class": "course.identity.kernels.CourseKernelManager",
-    "ServerApp.session_manager_class": "course.identity.kernels.CourseSessionManager",
-    "KernelProvisionerFactory.default_provisioner_name": "course-confined-provisioner",
-}
-
-
-def identity_argv(course: Course) -> list[str]:
-    """Who may do what on the server: the instructor by token, learners by their code,
-    each learner in their own workspace with confined kernels (``course.identity``)."""
-    return [
-        *(f"--{name}={value}" for name, value in IDENTITY_CLASSES.items()),
-        f"--CourseIdentityProvider.course_root={course.root}",
-    ]
-
-
-def _as_argv(config: Config) -> list[str]:
-    """Command-line form of a traitlets Config, so the formgrader sees the plan's nbgrader setup."""
+def config_argv(config: Config) -> list[str]:
+    """Command-line form of a traitlets Config (the plan's nbgrader setup, the identity classes)."""
     return [
         f"--{section}.{name}={value}"
         for section, traits in config.items()

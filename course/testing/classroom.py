@@ -1,10 +1,11 @@
 """The course server as ``course serve`` runs it for a class, with learners signing in.
 
-``ClassroomServer`` is a ``CollabServer`` (JupyterLab, collaboration, the course
-extensions, the kit's identity classes from ``server_argv``) that also keeps the
-terminals and nbgrader's formgrader switched on, so a test can show that a learner
-is refused them. ``learner(code)`` signs in through the sign-in page, as a browser
-would, and returns a client holding that learner's cookies and XSRF header.
+``ClassroomServer`` is a ``CollabServer`` run as ``course serve`` runs it
+(``python -m course.live`` with ``server_argv``: JupyterLab, collaboration, the
+course extensions, the kit's identity classes) that also keeps the terminals and
+nbgrader's formgrader switched on, so a test can show that a learner is refused them.
+``learner(code)`` signs in through the sign-in page, as a browser would, and returns
+a client holding that learner's cookies and XSRF header.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class ClassroomServer(CollabServer):
     switched_off: list[str] = field(
         default_factory=lambda: [n for n in UNNEEDED if n not in KEPT_ON]
     )
+    module: str = "course.live"
 
     def instructor(self) -> httpx.Client:
         return httpx.Client(

@@ -53,6 +53,7 @@ class CollabServer:
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
     switched_off: list[str] = field(default_factory=lambda: list(UNNEEDED))
+    module: str = "jupyter_server"  # what ``python -m`` runs: "course.live" is course serve's
 
     @property
     def url(self) -> str:
@@ -98,7 +99,7 @@ class CollabServer:
         self.starts += 1
         log = (self.jupyter_dir / f"server-{self.starts}.log").open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", *self.argv()],
+            [sys.executable, "-m", self.module, *self.argv()],
             cwd=self.jupyter_dir,
             env=env,
             stdout=log,

@@ -26,7 +26,9 @@ from typing import Any
 
 import httpx
 
+from course.identity.config import identity_config
 from course.live import server_argv
+from course.live.server import config_argv
 from course.plan import Course
 from course.testing.net import free_port
 
@@ -69,10 +71,9 @@ class Hub:
         service_port = free_port()
         given = server_argv(self.course, port=service_port, ip="127.0.0.1", open_browser=False)
         settings_of = dict(arg.split("=", 1) for arg in given)  # one value per setting
-        settings_of.pop("--CourseIdentityProvider.course_root", None)
+        hub_identity = config_argv(identity_config(self.course.root, hub=True))
+        settings_of |= dict(arg.split("=", 1) for arg in hub_identity)
         settings_of |= {
-            "--ServerApp.identity_provider_class": "course.identity.hub.HubCourseIdentityProvider",
-            "--HubCourseIdentityProvider.course_root": str(self.course.root),
             "--ServerApp.base_url": f"/services/{SERVICE}/",
             "--ServerApp.allow_root": "True",
             "--ServerApp.port_retries": "0",

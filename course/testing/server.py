@@ -22,7 +22,8 @@ import httpx
 from websockets.sync.client import ClientConnection, connect
 
 from course.identity import course_credentials
-from course.live.server import IDENTITY_CLASSES
+from course.identity.config import identity_config
+from course.live.server import config_argv
 from course.plan import load_course
 from course.testing.net import free_port
 
@@ -69,8 +70,7 @@ class CourseServer:
             "--ServerApp.open_browser=False",
             "--ServerApp.allow_root=True",
             f"--ServerApp.jpserver_extensions={extensions!r}",
-            *(f"--{name}={value}" for name, value in IDENTITY_CLASSES.items()),
-            f"--CourseIdentityProvider.course_root={self.course}",
+            *config_argv(identity_config(self.course)),
         ]
         if self.db_url:
             argv.append(f"--CourseLiveApp.db_url={self.db_url}")
