@@ -155,3 +155,43 @@ def test_the_roster_lives_in_the_data_folder_readable_by_its_owner_only(
     path = course.data_path / "roster.json"
     assert path.parent == mini_course / "var"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def _lines(name: str) -> list[bytes]:
+    return (FILES / name).read_bytes().splitlines(keepends=True)
+
+
+def _without_column(lines: list[bytes], column: bytes) -> bytes:
+    fields = [line.rstrip(b"\r\n").split(b",") for line in lines]
+    index = fields[0].index(column)
+    return b"".join(b",".join(f[:index] + f[index + 1 :]) + b"\n" for f in fields)
+
+
+EXPORTS = {  # file, a required column, the line of a name with a non-ASCII letter (if any)
+    "canvas": ("canvas-gradebook.csv", b"SIS Login ID", 5),
+    "moodle": ("moodle-grades.csv", b'"ID number"', 4),
+    "plain": ("plain.csv", b"email", None),
+}
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_every_kind_of_bad_line_is_named_in_every_export(tmp_path: Path, export: str) -> None:
+    """A duplicate id, an empty line, a missing column, text that is not UTF-8: in a Canvas
+    export, a Moodle export and a plain CSV, each named with its line."""
+    name, column, accented = EXPORTS[export]
+    lines = _lines(name)
+    file = f"{tmp_path}/roster.csv"
+    duplicate = _problems(tmp_path, b"".join([*lines, lines[2]]))  # line 3 again, at the end
+    assert len(duplicate) == 1 and duplicate[0].startswith(f"{file}:{len(lines) + 1}: ")
+    assert "duplicate id" in duplicate[0] and "(first on line 3)" in duplicate[0]
+    empty = _problems(tmp_path, b"".join([*lines[:3], b"\n", *lines[3:]]))
+    assert empty == [f"{file}:4: empty line; remove it"]
+    (missing,) = _problems(tmp_path, _without_column(lines, column))
+    assert missing.startswith(f"{file}:1: missing column '{column.decode().strip(chr(34))}")
+    text = b"".join(lines).decode("utf-8-sig")
+    latin = text.replace("Grace", "Gr\u00e2ce").encode("latin-1")  # as Excel saves it
+    problems = _problems(tmp_path, latin)
+    grace = next(i for i, line in enumerate(lines, start=1) if b"Grace" in line)
+    bad_lines = sorted({grace, accented or grace})
+    assert [p.split(": ", 1)[0] for p in problems] == [f"{file}:{n}" for n in bad_lines]
+    assert all("not UTF-8 text" in p for p in problems)
