@@ -24,7 +24,7 @@ from typing import Any
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.identity import User
 
-from course.identity.users import CourseUser
+from course.identity.users import INSTRUCTOR, CourseUser
 
 READ_ONLY = {"kernelspecs", "config", "api"}
 
@@ -33,7 +33,7 @@ class CourseAuthorizer(Authorizer):
     """Everything for the instructor; for a learner, their own files and kernels only."""
 
     async def is_authorized(self, handler: Any, user: User, action: str, resource: str) -> bool:
-        if not isinstance(user, CourseUser) or user.role == "instructor":
+        if not isinstance(user, CourseUser) or user.role == INSTRUCTOR:
             return True
         if not user.is_learner:
             return False  # participants get their own rules with issue 13

@@ -29,7 +29,7 @@ from course import sandbox
 from course.identity.environment import events_environment
 from course.identity.events_socket import EVENTS_PATH
 from course.identity.service import Identities
-from course.identity.users import CourseUser, current_learner, current_user
+from course.identity.users import INSTRUCTOR, CourseUser, current_learner, current_user
 from course.learn.events import unix_url
 from course.workspace.provisioner import LAUNCH_ARGUMENT, KernelConfinement
 from course.workspace.workspace import Workspace, prepare_workspace, write_credential
@@ -62,7 +62,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
     ) -> str:
         learner = current_learner()
         user = current_user()
-        if learner is None and isinstance(user, CourseUser) and user.role != "instructor":
+        if learner is None and isinstance(user, CourseUser) and user.role != INSTRUCTOR:
             raise web.HTTPError(403, f"a {user.role} cannot start kernels")
         if learner is None:
             kwargs["env"] = {**(kwargs.get("env") or {}), **self._instructor_environment()}

@@ -25,7 +25,7 @@ from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
 from course.identity.attempts import FailedAttempts
-from course.identity.scopes import learner_may_reach
+from course.identity.scopes import may_reach
 from course.identity.service import Identities
 from course.identity.users import INSTRUCTOR, LEARNER, CourseUser, instructor_user, learner_user
 from course.plan import find_course, load_course
@@ -50,11 +50,12 @@ class CourseIdentity(LoggingConfigurable):
         return self._identities
 
     def scoped(self, handler: web.RequestHandler, user: User | None) -> User | None:
-        """``user``, or 403 when a learner asks for a route not open to learners."""
-        if isinstance(user, CourseUser) and user.is_learner:
+        """``user``, or 403 when anyone but the instructor asks for a route not open to
+        their role (``course.identity.scopes``)."""
+        if isinstance(user, CourseUser) and user.role != INSTRUCTOR:
             path = handler.request.path[len(handler.settings.get("base_url", "/")) :]
-            if not learner_may_reach(path, handler.request.method or "", user.learner):
-                raise web.HTTPError(403, f"{path} is not open to learners")
+            if not may_reach(user.role, path, handler.request.method or "", user.username):
+                raise web.HTTPError(403, f"{path} is not open to a {user.role or 'user'}")
         return user
 
 

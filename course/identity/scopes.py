@@ -1,20 +1,23 @@
-"""The routes a learner may reach at all: everything else on the server answers 403.
+"""The routes each kind of identity may reach at all: everything else answers 403.
 
 Jupyter's Authorizer is only asked by handlers that use ``@authorized``; nbgrader's
 formgrader, JupyterLab's settings and workspaces APIs and some extensions only check
-that someone is signed in. So a learner's identity is scoped: the identity provider
-refuses a learner any request whose route and method are not listed here, and the
-Authorizer then checks what each allowed route touches (which files, which kernel).
-A new extension's routes are closed to learners until they are listed.
+that someone is signed in. So every identity but the instructor's is scoped: the
+identity provider refuses any request whose route and method are not listed for its
+role here (``ROUTES``; a role with no table reaches nothing), and the Authorizer then
+checks what each allowed route touches (which files, which kernel). A new
+extension's routes are closed to learners until they are listed.
 
 Patterns are matched against the path below the server's ``base_url``; ``{me}`` is
-the learner's own id (their JupyterLab workspace state).
+the user's own name (a learner's id: their JupyterLab workspace state).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from course.identity.users import LEARNER
 
 READ = frozenset({"GET", "HEAD"})
 ANY = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
@@ -48,10 +51,13 @@ LEARNER_ROUTES = (
 )
 
 
-def learner_may_reach(path: str, method: str, learner_id: str) -> bool:
-    """Whether ``method path`` (below base_url, no leading slash) is a learner's route."""
-    me = re.escape(learner_id)
+ROUTES: dict[str, tuple[Route, ...]] = {LEARNER: LEARNER_ROUTES}
+
+
+def may_reach(role: str, path: str, method: str, me: str) -> bool:
+    """Whether ``method path`` (below base_url, no leading slash) is open to ``role``."""
+    mine = re.escape(me)
     return any(
-        method in route.methods and re.fullmatch(route.pattern.replace("{me}", me), path)
-        for route in LEARNER_ROUTES
+        method in route.methods and re.fullmatch(route.pattern.replace("{me}", mine), path)
+        for route in ROUTES.get(role, ())
     )

@@ -26,7 +26,7 @@ ROLES = (INSTRUCTOR, LEARNER, PARTICIPANT)
 class CourseUser(User):
     """A Jupyter user with the kit's role and, for a learner, their roster id."""
 
-    role: str = INSTRUCTOR
+    role: str = ""  # no role, no rights: every user is made by one of the functions below
     learner: str = ""
 
     @property

@@ -16,18 +16,11 @@ import pytest
 
 from course.identity.sheet import signin_url
 from course.learn.events import EventLog
+from course.record.events import read_events
+from course.testing.browser import launch_chromium
 from tests.identity.conftest import Class
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +28,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
@@ -75,6 +68,7 @@ def test_a_learner_signs_in_runs_lesson_one_and_sees_their_progress(
     )
     expect(progress).to_contain_text("m1 Python foundations: done")
     expect(progress).to_contain_text("exercises 0 passed of 6 tried")
+    expect(progress).not_to_contain_text("wait to be sent")  # the server has them all
     check = page.locator(".jp-Cell", has_text="parsing.check()").locator(".jp-OutputArea-output")
     expect(check).to_contain_text("m1-parsing")
     page.screenshot(path=shots / "2-progress.png", full_page=True)
@@ -84,6 +78,8 @@ def test_a_learner_signs_in_runs_lesson_one_and_sees_their_progress(
     assert {e["actor"]["account"]["name"] for e in mine} == {"ada"}
     assert "checked" in {e["verb"]["display"]["en"] for e in mine}
     assert EventLog(workspaces / "grace" / ".course").read() == []
+    on_server = {e.id: e.learner for e in read_events(classroom.course)}
+    assert {on_server[e["id"]] for e in mine} == {"ada"}
     # refused and harmless: the list of everyone's JupyterLab layouts, the language servers
     refused_paths = {url.split("?")[0].split("/", 3)[3] for url in refused}
     assert refused_paths <= {"lab/api/workspaces", "lsp/status"}

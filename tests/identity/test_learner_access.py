@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from course.testing.classroom import execute
 from tests.identity.conftest import Class, digests
@@ -78,6 +79,17 @@ REFUSED = [
     ("GET", "/course/api/live/sessions"),
     ("POST", "/course/api/live/sessions"),
     ("GET", "/course/live/"),
+    ("GET", "/course/api/live/modules"),
+    ("PATCH", "/course/api/live/sessions/1"),
+    ("GET", "/course/api/live/sessions/1/readiness"),
+    ("GET", "/course/api/live/sessions/1/export.csv"),
+    ("POST", "/course/api/live/sessions/1/polls/1/open"),
+    ("GET", "/course/live/sessions/1/present"),
+    ("GET", "/course/live/sessions/1/control"),
+    ("GET", "/api/contents/course.yml"),
+    ("GET", "/files/course.yml"),
+    ("GET", "/api/contents/var/secrets/course.key"),
+    ("GET", "/api/contents/var/live.sqlite"),
     ("GET", "/api/contents"),
     ("GET", "/api/contents/notebooks/01-foundations.ipynb"),
     ("PUT", "/api/contents/notebooks/01-foundations.ipynb"),
@@ -176,6 +188,18 @@ def test_a_learner_never_sees_or_touches_another_learners_kernel(ada, grace, ada
         },
     )
     assert taken.status_code == 403
+
+
+def test_the_presenters_websocket_is_refused(classroom: Class, ada) -> None:
+    from websockets.exceptions import InvalidStatus
+
+    with classroom.server.instructor() as boss:
+        session = boss.post("/course/api/live/sessions", json={"module": "m1"}).json()
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in ada.client.cookies.items())}
+    url = f"ws://127.0.0.1:{classroom.server.port}/course/api/live/sessions/{session['id']}/ws"
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url, additional_headers=headers, open_timeout=30).close()
+    assert refused.value.response.status_code == 403
 
 
 def test_another_learners_kernel_websocket_is_refused(classroom: Class, grace, ada_kernel) -> None:
