@@ -7,10 +7,12 @@
   GET   course/signin/static/… public: the page's script and style (no secrets)
 
 Signing in makes (or refreshes) the learner's workspace, writes a fresh event
-credential into it (their running kernels send with it from their next event on, so
-events queued under a revoked one still arrive), then sets Jupyter's own login
-cookie for them (``CourseIdentityProvider``), so every other route sees a
-learner exactly as if they had typed their code on /login.
+credential into it (``Identities.enter``: their running kernels send with it from
+their next event on, so events queued under a revoked one still arrive), then sets
+Jupyter's own login cookie for them (``CourseIdentityProvider``), so every other
+route sees a learner exactly as if they had typed their code on /login. A workspace
+where the learner's kernel put a link in the way is refused (409), never written
+through.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from tornado import web
 
 from course.identity.provider import CourseIdentityProvider
 from course.identity.users import CourseUser
-from course.workspace.workspace import prepare_workspace, write_credential
+from course.workspace.files import UnsafePath
 
 HERE = Path(__file__).parent
 SIGNIN = "/course/signin"
+UNSAFE = (
+    "Your workspace has a link where the course puts its files: remove it, or ask the instructor"
+)
 CSP = "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'"
 
 _templates = Environment(
@@ -93,9 +98,13 @@ class SignInHandler(JupyterHandler):
             self.set_status(403)
             self.page("That code is not valid. Check it on your card, or ask the instructor.")
             return
-        identities = provider.identities
-        workspace = prepare_workspace(identities.course, identities.roster().get(user.learner))
-        write_credential(workspace, identities.credentials.issue(user.learner))
+        try:
+            provider.identities.enter(user.learner)
+        except UnsafePath as error:
+            self.log.warning("course: learner %s cannot sign in: %s", user.learner, error)
+            self.set_status(409)
+            self.page(f"{UNSAFE} ({error})")
+            return
         provider.set_login_cookie(self, user)
         self.log.info("course: learner %s signed in", user.learner)
         self.redirect(landing_url(self, user), status=303)

@@ -20,6 +20,7 @@ from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 from tornado import web
 
 from course.identity.provider import CourseIdentity
+from course.workspace.files import UnsafePath
 
 
 class HubCourseIdentityProvider(CourseIdentity, JupyterHubIdentityProvider):  # type: ignore[misc]
@@ -33,5 +34,9 @@ class HubCourseIdentityProvider(CourseIdentity, JupyterHubIdentityProvider):  # 
         if user is None:
             raise web.HTTPError(403, f"hub user {hub_user.username} is not on the course roster")
         if user.is_learner:
-            self.identities.first_visit(user.learner)
+            try:
+                self.identities.first_visit(user.learner)
+            except UnsafePath as error:
+                message = f"your workspace has a link where files go: {error}"
+                raise web.HTTPError(409, message) from None
         return self.scoped(handler, user)

@@ -31,6 +31,7 @@ from course.identity.events_socket import EVENTS_PATH
 from course.identity.service import Identities
 from course.identity.users import INSTRUCTOR, CourseUser, current_learner, current_user
 from course.learn.events import unix_url
+from course.workspace.files import UnsafePath
 from course.workspace.provisioner import LAUNCH_ARGUMENT, KernelConfinement
 from course.workspace.workspace import Workspace, prepare_workspace, write_credential
 
@@ -111,7 +112,10 @@ class CourseKernelManager(AsyncMappingKernelManager):
         entry = self._identities.learner(learner.learner)
         if entry is None:
             raise web.HTTPError(403, f"{learner.learner} is not on the roster")
-        return prepare_workspace(self._identities.course, entry)
+        try:
+            return prepare_workspace(self._identities.course, entry)
+        except UnsafePath as error:
+            raise web.HTTPError(409, f"your workspace has a link where files go: {error}") from None
 
     def _inside(self, workspace: Workspace, learner: CourseUser, path: str | None) -> str:
         own = self._identities.workspace_path(learner.learner)

@@ -21,7 +21,7 @@ from course.identity.users import CourseUser, instructor_user, learner_user
 from course.layout import roster_path, workspace_folder
 from course.plan import Course
 from course.record.roster import Learner, Roster, read_roster
-from course.workspace.workspace import prepare_workspace, write_credential
+from course.workspace.workspace import Workspace, prepare_workspace, write_credential
 
 EVENTS_SOCKET = "events.sock"
 
@@ -58,14 +58,20 @@ class Identities:
         learner = self.roster().for_hub_user(hub_name)
         return learner_user(learner.id, learner.name) if learner else None
 
-    def first_visit(self, learner_id: str) -> None:
-        """Make a hub learner's workspace and credential the first time this server sees
-        them (a code sign-in does it at every sign-in)."""
-        if learner_id in self._visited:
-            return
+    def enter(self, learner_id: str) -> Workspace:
+        """What signing in does: make or refresh the learner's workspace, and write a fresh
+        event credential into it (their running kernels send with it from their next
+        event on). ``UnsafePath`` if the learner put a link where the server writes."""
         workspace = prepare_workspace(self.course, self.roster().get(learner_id))
         write_credential(workspace, self.credentials.issue(learner_id))
-        self._visited.add(learner_id)
+        return workspace
+
+    def first_visit(self, learner_id: str) -> None:
+        """``enter`` for a hub learner, the first time this server sees them (a code
+        sign-in enters at every sign-in)."""
+        if learner_id not in self._visited:
+            self.enter(learner_id)
+            self._visited.add(learner_id)
 
     def signin(self, typed_code: str) -> Learner | None:
         """The learner whose personal code this is, or None."""

@@ -147,6 +147,30 @@ def test_a_link_the_learners_kernel_planted_leads_nowhere(
     assert ada.client.get("/files/var/workspaces/ada/leak.ipynb").status_code == 403
 
 
+def test_a_folder_link_in_the_workspace_stops_sign_in_and_kernels_not_the_server(
+    classroom: Class, ada, ada_kernel
+) -> None:
+    sources = classroom.course.root / "notebooks"
+    swap = (
+        "import os\n"
+        "home = os.path.dirname(os.getcwd())\n"
+        "os.rename(os.getcwd(), os.path.join(home, 'mine'))\n"
+        f"os.symlink({str(sources)!r}, os.path.join(home, 'notebooks'))\n"
+    )
+    assert execute(classroom.server, ada.client, ada_kernel["kernel"]["id"], swap).error is None
+    before = digests(classroom.course.root, "notebooks")
+    try:
+        with pytest.raises(AssertionError, match="sign-in answered 409"):
+            classroom.server.learner(classroom.codes["ada"])
+        started = ada.client.post("/api/kernels", json={"name": "python3"})
+        assert started.status_code == 409 and "link" in started.text
+        assert digests(classroom.course.root, "notebooks") == before
+    finally:
+        workspace = classroom.course.data_path / "workspaces/ada"
+        (workspace / "notebooks").unlink()
+        (workspace / "mine").rename(workspace / "notebooks")
+
+
 def test_the_learners_credential_file_is_not_served(ada) -> None:
     assert ada.client.get("/api/contents/var/workspaces/ada/.course/credential").status_code == 404
 
