@@ -89,7 +89,7 @@ class CourseAuthorizer(Authorizer):
         if not kernel_id:
             return True  # listing (filtered) or starting (confined): the kernel manager's job
         owner = getattr(handler.kernel_manager, "owner", lambda _: None)(kernel_id)
-        return owner == user.learner
+        return bool(user.owner) and owner == user.owner
 
     async def _own_session(self, handler: Any, user: CourseUser) -> bool:
         session_id = handler.path_kwargs.get("session_id")

@@ -51,10 +51,11 @@ class CourseKernelManager(AsyncMappingKernelManager):
     )
     learner_processes = Int(64, config=True, help="Processes and threads of one learner kernel.")
 
-    _owners = Dict(help="kernel id -> the learner who started it")
+    _owners = Dict(help="kernel id -> its owner (CourseUser.owner of who started it)")
 
     def owner(self, kernel_id: str) -> str | None:
-        """The learner who started this kernel; None for the instructor's kernels."""
+        """Whose kernel this is (``CourseUser.owner``: a learner's id); None for the
+        instructor's kernels."""
         owner: str | None = self._owners.get(kernel_id)
         return owner
 
@@ -71,7 +72,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
             started: str = await super().start_kernel(kernel_id=kernel_id, path=api_path, **kwargs)
             return started
         if kernel_id is not None and kernel_id in self:
-            if self.owner(kernel_id) != learner.learner:
+            if self.owner(kernel_id) != learner.owner:
                 raise web.HTTPError(403, "that kernel is not yours")
             return kernel_id
         kernel_name = kwargs.get("kernel_name") or self.default_kernel_name
@@ -81,7 +82,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
         inside = ApiPath(self._inside(workspace, learner, path))
         kwargs[LAUNCH_ARGUMENT] = self._confinement(learner, workspace)
         kernel: str = await super().start_kernel(kernel_id=kernel_id, path=inside, **kwargs)
-        self._owners[kernel] = learner.learner
+        self._owners[kernel] = learner.owner
         return kernel
 
     def list_kernels(self) -> list[dict[str, Any]]:
@@ -89,7 +90,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
         learner = current_learner()
         if learner is None:
             return kernels
-        return [k for k in kernels if self.owner(k["id"]) == learner.learner]
+        return [k for k in kernels if self.owner(k["id"]) == learner.owner]
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
@@ -161,5 +162,5 @@ class CourseSessionManager(SessionManager):
             return sessions
         owner = getattr(self.kernel_manager, "owner", lambda _: None)
         return [
-            s for s in sessions if s.get("kernel") and owner(s["kernel"]["id"]) == learner.learner
+            s for s in sessions if s.get("kernel") and owner(s["kernel"]["id"]) == learner.owner
         ]

@@ -92,20 +92,33 @@ class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     # the login cookie: the role, and for a learner their id and code -------------------
 
     def user_to_cookie(self, user: User) -> str:
+        """The role in the cookie, and for a learner their id and code's digest.
+
+        A Jupyter ``User`` that is not a ``CourseUser`` came from the token: the
+        instructor. A role this provider cannot write (a new kind of identity) is an
+        error, never an instructor's cookie.
+        """
         data = json.loads(super().user_to_cookie(user))
-        if isinstance(user, CourseUser) and user.is_learner:
+        role = user.role if isinstance(user, CourseUser) else INSTRUCTOR
+        if role == LEARNER:
+            assert isinstance(user, CourseUser)
             learner = self.identities.learner(user.learner)
             signin = learner.signin if learner else ""
-            data.update(role=LEARNER, learner=user.learner, code=signin[:DIGEST_IN_COOKIE])
-        else:
-            data.update(role=INSTRUCTOR)
+            data.update(learner=user.learner, code=signin[:DIGEST_IN_COOKIE])
+        elif role != INSTRUCTOR:
+            raise ValueError(f"no login cookie for a {role or 'user without a role'}")
+        data.update(role=role)
         return json.dumps(data)
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
+        """The cookie's user, re-checked: a learner's code must still be theirs; a cookie
+        of any other role, or of none (made before the kit's provider), signs no one in."""
         data = json.loads(cookie_value)
-        if data.get("role") != LEARNER:
+        if data.get("role") == INSTRUCTOR:
             user = super().user_from_cookie(cookie_value)
             return user and CourseUser(**{**vars(user), "role": INSTRUCTOR})
+        if data.get("role") != LEARNER:
+            return None
         learner = self.identities.learner(str(data.get("learner", "")))
         code = str(data.get("code", ""))
         if learner is None or not learner.signin or len(code) != DIGEST_IN_COOKIE:

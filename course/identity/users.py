@@ -33,6 +33,12 @@ class CourseUser(User):
     def is_learner(self) -> bool:
         return self.role == LEARNER
 
+    @property
+    def owner(self) -> str:
+        """Whose kernels this user may use (the kernel manager records it per kernel): a
+        learner's own, under their id; "" for none (a group's, with issue 13)."""
+        return self.learner if self.is_learner else ""
+
 
 def learner_user(learner_id: str, name: str) -> CourseUser:
     return CourseUser(
