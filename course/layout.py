@@ -134,6 +134,10 @@ def nbgrader_config(course: Course) -> Config:
         setattr(config.CourseDirectory, f"{step}_directory", f"{course.data_dir}/{step}")
     config.CourseDirectory.db_url = f"sqlite:///{gradebook_path(course)}"
     config.Exchange.root = str(exchange_folder(course))
+    # Fetched assignments go into the course folder. nbgrader's assignment list also
+    # reads its configuration again from there (it would read it from the server's
+    # working directory, where a hub's spawner puts no nbgrader_config.py).
+    config.Exchange.assignment_dir = str(course.root)
     return config
 
 
@@ -142,10 +146,16 @@ def nbgrader_file_config(config_file: str | Path) -> Config:
 
     nbgrader's assignment list (fetch, submit) reads only such files, never the
     server's settings. On a learner's server (``$COURSE_LEARNER`` set, as a hub's
-    spawner does) it submits under that learner id, not the OS user's name.
+    spawner does) it submits under that learner id, not the OS user's name. Anywhere
+    else it is the instructor's, and the gradebook is made here if missing: nbgrader
+    would run the ``alembic`` command, which a server started from a virtual
+    environment's ``bin/`` without activating it does not find (see ``ensure_gradebook``).
     """
-    config = nbgrader_config(load_course(find_course(Path(config_file))))
+    course = load_course(find_course(Path(config_file)))
+    config = nbgrader_config(course)
     learner = os.environ.get(LEARNER_VARIABLE, "").strip()
     if learner:
         config.CourseDirectory.student_id = learner
+    else:
+        ensure_gradebook(course)
     return config

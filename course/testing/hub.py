@@ -59,7 +59,7 @@ class Hub:
 
     def config(self) -> str:
         """The configuration file the hub runs: the deployment's, then this machine's."""
-        run = self.run
+        run, homes = self.run, str(self.homes() / "{username}")
         return "\n".join(
             [
                 "c = get_config()  # noqa: F821",
@@ -75,7 +75,7 @@ class Hub:
                 "c.JupyterHub.authenticator_class = 'shared-password'",
                 f"c.SharedPasswordAuthenticator.user_password = {self.password!r}",
                 "c.JupyterHub.spawner_class = 'simple'",
-                f"c.SimpleLocalProcessSpawner.home_dir_template = {str(self.homes())!r} + '/{{username}}'",
+                f"c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}",
                 # As root (containers, CI) Jupyter servers refuse to start unless told.
                 *(["c.Spawner.args = ['--allow-root']"] if os.geteuid() == 0 else []),
                 "c.Spawner.http_timeout = 60",
@@ -144,7 +144,11 @@ class HubUser:
         self.client.get("/hub/login").raise_for_status()
         response = self.client.post(
             "/hub/login?next=",
-            data={"username": self.name, "password": self.hub.password, "_xsrf": self.xsrf("/hub/")},
+            data={
+                "username": self.name,
+                "password": self.hub.password,
+                "_xsrf": self.xsrf("/hub/"),
+            },
             follow_redirects=False,
         )
         if response.status_code != 302:
@@ -152,7 +156,10 @@ class HubUser:
         return self
 
     def start_server(self, timeout: float = 120) -> None:
-        """Start this user's server through the hub's API and wait until it is ready."""
+        """Start this user's server through the hub's API (unless it runs) and wait until
+        it is ready."""
+        if self.get(f"/hub/api/users/{self.name}").json().get("servers", {}).get(""):
+            return
         path = f"/hub/api/users/{self.name}/server"
         response = self.post(path, follow_redirects=False)
         if response.status_code not in (201, 202):

@@ -10,7 +10,10 @@ into the course's checkout:
 * ``course_graded``: a built copy where one learner submitted the student version of
   the first exercise, graded by ``course grade``;
 * ``course_server``: a real Jupyter server with the course extension on loopback,
-  shared by the tests of a session (each test makes its own live sessions).
+  shared by the tests of a session (each test makes its own live sessions);
+* ``course_hub``: a real JupyterHub on loopback running the course's deployment
+  (``deploy/jupyterhub/jupyterhub_config.py``, or ``--hub-config``) on a copy of the
+  course, with learners ``HUB_LEARNERS`` and the plan's instructors.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,7 +30,12 @@ from course.plan import Course, find_course, load_course
 from course.testing.courses import copy_course
 from course.testing.server import CourseServer
 
+if TYPE_CHECKING:
+    from course.testing.hub import Hub
+
 LEARNER = "learner1"
+HUB_LEARNERS = ("alice", "bob")
+HUB_CONFIG = Path("deploy") / "jupyterhub" / "jupyterhub_config.py"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,6 +43,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--course-root",
         default=None,
         help="Folder of the course under test (default: the nearest course.yml above rootdir).",
+    )
+    parser.addoption(
+        "--hub-config",
+        default=None,
+        help=f"The course's jupyterhub_config.py (default: <course>/{HUB_CONFIG}).",
     )
 
 
@@ -98,3 +112,32 @@ def course_server(
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def course_hub(
+    course_root: Path, pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Hub]:
+    """A running JupyterHub with the course's deployment, for the whole test session."""
+    from course.testing.hub import Hub
+    from course.testing.net import free_port
+
+    given = pytestconfig.getoption("--hub-config")
+    deployment = Path(given) if given else course_root / HUB_CONFIG
+    if not deployment.is_file():
+        pytest.skip(f"the course has no JupyterHub deployment ({deployment})")
+    run = tmp_path_factory.mktemp("hub")
+    copy = copy_course(course_root, run / "course")
+    hub = Hub(
+        run / "hub",
+        deployment.resolve(),
+        environment={
+            "COURSE_ROOT": str(copy),
+            "COURSE_EXCHANGE": str(run / "exchange"),
+            "COURSE_SERVICE_URL": f"http://127.0.0.1:{free_port()}",
+            "COURSE_LEARNERS": " ".join(HUB_LEARNERS),
+        },
+    )
+    hub.start()
+    yield hub
+    hub.stop()
