@@ -13,7 +13,9 @@ into the course's checkout:
   shared by the tests of a session (each test makes its own live sessions);
 * ``course_hub``: a real JupyterHub on loopback running the course's deployment
   (``deploy/jupyterhub/jupyterhub_config.py``, or ``--hub-config``) on a copy of the
-  course, with learners ``HUB_LEARNERS`` and the plan's instructors.
+  course, with learners ``HUB_LEARNERS`` and the plan's instructors;
+* ``course_binder``: the course's repository launched as Binder would from its
+  ``binder/`` folder (``course.testing.binder``): built once, served for the session.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from course.testing.courses import copy_course
 from course.testing.server import CourseServer
 
 if TYPE_CHECKING:
+    from course.testing.binder import BinderBuild
     from course.testing.hub import Hub
 
 LEARNER = "learner1"
@@ -141,3 +144,20 @@ def course_hub(
     hub.start()
     yield hub
     hub.stop()
+
+
+@pytest.fixture(scope="session")
+def course_binder(
+    course_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BinderBuild]:
+    """The repository built and started as Binder does, in a fresh virtual environment."""
+    from course.testing.binder import BinderBuild
+
+    if not (course_root / "binder").is_dir():
+        pytest.skip(f"the course has no binder/ folder ({course_root})")
+    build = BinderBuild(course_root, tmp_path_factory.mktemp("binder"))
+    build.build()
+    build.start()
+    yield build
+    build.stop()
+    print(f"Binder reproduction, seconds per step: {build.timings}")
