@@ -2,13 +2,15 @@
 
 Each app is executed once (no server needed) and written as HTML with the widget
 state embedded, so its widgets show the state they had; they no longer compute.
-The widget renderer loads from a CDN, so the widgets themselves need a network;
-the notebook's text and the page around them do not.
+The page uses the kit's ``course-app`` template (header, accessibility fixes) and
+loads nothing from a network: the widget renderer and its fonts are copied from the
+kit into ``site/apps/assets/`` beside the pages, so the site works offline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -16,9 +18,13 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 from course.plan import Course, Module
-from course.present.serve import header
+from course.present.serve import header, template_folders
 
 SITE_APPS = Path("site") / "apps"
+HERE = Path(__file__).resolve().parent
+WIDGETS = HERE / "static" / "widgets"
+TEMPLATES = HERE / "templates"
+ASSETS = "assets"
 
 
 def exported_name(notebook: str | Path) -> str:
@@ -33,6 +39,7 @@ def export_apps(course: Course, timeout: int = 180) -> list[Path]:
         return []
     target = course.data_path / SITE_APPS
     target.mkdir(parents=True, exist_ok=True)
+    copy_assets(target / ASSETS)
     return asyncio.run(_export_all(course, modules, target, timeout))
 
 
@@ -54,12 +61,24 @@ async def _export_one(course: Course, module: Module, target: Path, timeout: int
         resources={"metadata": {"path": str(source.parent)}},
     )
     await client.async_execute()
-    title = header(course)
-    banner = f"**{title['title']}** · {title['modules'].get(source.stem, module.title)}"
-    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(banner))
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True)
-    exporter.exclude_output_prompt = True
-    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": source.stem}})
+    exporter = HTMLExporter(
+        template_name="course-app",
+        extra_template_basedirs=[str(TEMPLATES)],
+        widget_renderer_url=f"{ASSETS}/widgets/embed.js",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    # The kit's Voila templates (for the shared header) before Jupyter's own folders.
+    exporter.template_paths = [*template_folders(), *exporter.template_paths]
+    resources = {"metadata": {"name": source.stem}, "course": header(course)}
+    html, _ = exporter.from_notebook_node(notebook, resources=resources)
     path = target / exported_name(source)
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def copy_assets(folder: Path) -> Path:
+    """The kit's widget renderer (html-manager's ``embed.js`` and its fonts) in ``folder``."""
+    shutil.copytree(WIDGETS, folder / "widgets", dirs_exist_ok=True)
+    return folder

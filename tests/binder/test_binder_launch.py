@@ -37,9 +37,14 @@ LESSON = "notebooks/01-foundations.ipynb"
 APP = "notebooks/apps/01-functions.ipynb"
 
 
+def plain(text: str) -> str:
+    """Without the terminal colours Jupyter's extension lists print."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
 def test_every_extension_is_enabled(course_binder: BinderBuild) -> None:
-    server = course_binder.run("jupyter", "server", "extension", "list")
-    listed = course_binder.run("jupyter", "labextension", "list")
+    server = plain(course_binder.run("jupyter", "server", "extension", "list"))
+    listed = plain(course_binder.run("jupyter", "labextension", "list"))
     for name in SERVER_EXTENSIONS:
         assert re.search(rf"{re.escape(name)}\s.*enabled", server), (name, server)
     for name in LAB_EXTENSIONS:
