@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import nbformat
 from nbclient import NotebookClient
@@ -25,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 WIDGETS = HERE / "static" / "widgets"
 TEMPLATES = HERE / "templates"
 ASSETS = "assets"
+T = TypeVar("T")
 
 
 def exported_name(notebook: str | Path) -> str:
@@ -40,7 +44,18 @@ def export_apps(course: Course, timeout: int = 180) -> list[Path]:
     target = course.data_path / SITE_APPS
     target.mkdir(parents=True, exist_ok=True)
     copy_assets(target / ASSETS)
-    return asyncio.run(_export_all(course, modules, target, timeout))
+    return _run_to_end(lambda: _export_all(course, modules, target, timeout))
+
+
+def _run_to_end(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run``, also where an event loop already runs in this thread (a notebook's
+    kernel, Playwright's sync API): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(lambda: asyncio.run(make())).result()
 
 
 async def _export_all(

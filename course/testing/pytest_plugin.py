@@ -15,16 +15,20 @@ into the course's checkout:
   (``deploy/jupyterhub/jupyterhub_config.py``, or ``--hub-config``) on a copy of the
   course, with learners ``HUB_LEARNERS`` and the plan's instructors;
 * ``course_binder``: the course's repository launched as Binder would from its
-  ``binder/`` folder (``course.testing.binder``): built once, served for the session.
+  ``binder/`` folder (``course.testing.binder``): built once, served for the session;
+* ``course_browser``: Debian's Chromium through Playwright (skips, saying how to
+  install it, where there is none); ``course_steps``: screenshots of a test's steps,
+  written to ``<course>/var/test-screenshots/<test>/`` when the test fails.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -34,6 +38,7 @@ from course.testing.server import CourseServer
 
 if TYPE_CHECKING:
     from course.testing.binder import BinderBuild
+    from course.testing.browser import Steps
     from course.testing.hub import Hub
 
 LEARNER = "learner1"
@@ -52,6 +57,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help=f"The course's jupyterhub_config.py (default: <course>/{HUB_CONFIG}).",
     )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Keep each phase's report on the item, so fixtures can tell that a test failed."""
+    report = yield
+    setattr(item, f"course_report_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -161,3 +174,29 @@ def course_binder(
     yield build
     build.stop()
     print(f"Binder reproduction, seconds per step: {build.timings}")
+
+
+@pytest.fixture(scope="session")
+def course_browser() -> Iterator[Any]:
+    """A headless Debian Chromium (Playwright ``Browser``) for the session."""
+    from course.testing.browser import ChromiumMissing, chromium
+
+    try:
+        with chromium() as browser:
+            yield browser
+    except ChromiumMissing as missing:
+        pytest.skip(str(missing))
+
+
+@pytest.fixture
+def course_steps(course_root: Path, request: pytest.FixtureRequest) -> Iterator[Steps]:
+    """``course_steps.shot(page, "step")``; the shots are written only if the test fails."""
+    from course.testing.browser import Steps
+
+    name = re.sub(r"[^\w.-]+", "-", request.node.nodeid.split("::", 1)[-1])
+    steps = Steps(load_course(course_root).data_path / "test-screenshots" / name)
+    yield steps
+    report = getattr(request.node, "course_report_call", None)
+    if report is not None and report.failed and steps.shots:
+        written = steps.write()
+        print(f"screenshots of the failed test: {written[0].parent}")
