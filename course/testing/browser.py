@@ -78,10 +78,16 @@ class Offline:
             route.abort("internetdisconnected")
 
 
+def with_axe(context: Any) -> Any:
+    """Load axe-core into every page of ``context`` before the page's own scripts, as an
+    init script: a page's Content-Security-Policy would refuse an injected script tag."""
+    context.add_init_script(path=str(node_file("axe-core", "axe.min.js")))
+    return context
+
+
 def accessibility_violations(page: Any, impacts: tuple[str, ...] = SEVERE) -> list[dict[str, Any]]:
-    """axe-core's violations of ``impacts`` on the page as it is now, each with its nodes."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(node_file("axe-core", "axe.min.js")))
+    """axe-core's violations of ``impacts`` on the page as it is now, each with its nodes
+    (the page's context must have been given ``with_axe``)."""
     result = page.evaluate(
         "async () => await window.axe.run(document, {resultTypes: ['violations']})"
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.testing.browser import Offline, accessibility_violations, describe
+from course.testing.browser import Offline, accessibility_violations, describe, with_axe
 
 PHONE = {"width": 390, "height": 844}
 
 
 def open_offline(browser: Any, url: str, **context: Any) -> tuple[Any, Offline, list[str]]:
     """A page at ``url`` in a context that refuses every non-loopback request."""
-    made = browser.new_context(**context)
+    made = with_axe(browser.new_context(**context))
     offline = Offline().attach(made)
     page = made.new_page()
     errors: list[str] = []
