@@ -8,12 +8,14 @@ data folder, never where the server happens to be started.
 
 from __future__ import annotations
 
+import json
 import os
 
 from traitlets.config import Config
 
 from course.layout import nbgrader_config
 from course.plan import Course
+from course.present.serve import header, voila_env
 
 
 def server_argv(
@@ -37,6 +39,10 @@ def server_argv(
         # Voila's apps under /voila/render run through km.client(); the default client can
         # strand a kernel reply during an Output-widget cell (issue 6, course.present).
         "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
+        # The plan's apps under /voila/render with the kit's template (header, nothing
+        # fetched from a CDN, accessible widgets), as ``course present`` serves them.
+        "--VoilaConfiguration.template=course",
+        f"--VoilaConfiguration.resources={json.dumps({'course': header(course)})}",
         *_as_argv(nbgrader_config(course)),
         "--ContentsManager.hide_globs="
         "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
@@ -66,5 +72,6 @@ def serve(
     from jupyterlab.labapp import LabApp  # imported here: Jupyter imports course.live to load it
 
     course.data_path.mkdir(parents=True, exist_ok=True)
+    os.environ.update({k: v for k, v in voila_env().items() if k == "JUPYTER_PATH"})
     argv = server_argv(course, port=port, ip=ip, open_browser=open_browser, public_url=public_url)
     LabApp.launch_instance(argv=argv)
