@@ -39,6 +39,9 @@ class HubSite:
     exchange: Path  # nbgrader's exchange, one folder every server of the course can write
     service_url: str = "http://127.0.0.1:10101"  # where the hub starts the workshop server
     learners: Iterable[str] = field(default_factory=tuple)  # hub names of the learners
+    # Make each learner's ~/<course id> from the course folder before their server starts
+    # (one machine); False where their image or nbgitpuller brings it (Kubernetes).
+    copy_course: bool = True
 
 
 def configure_hub(c: Any, course: Course, site: HubSite) -> None:
@@ -108,4 +111,5 @@ def _configure_spawner(c: Any, course: Course, site: HubSite) -> None:
         EXCHANGE_VARIABLE: str(site.exchange),
         LEARNER_VARIABLE: learner_id,
     }
-    c.Spawner.pre_spawn_hook = lambda spawner: copy_course_for_learner(course, spawner)
+    if site.copy_course:
+        c.Spawner.pre_spawn_hook = lambda spawner: copy_course_for_learner(course, spawner)

@@ -41,10 +41,12 @@ class Hub:
         *,
         environment: Mapping[str, str] | None = None,
         overrides: str = "",
+        own_login: bool = False,
     ) -> None:
         self.run, self.deployment = run, deployment
         self.environment = dict(environment or {})
         self.overrides = overrides  # extra configuration lines, after the machine's
+        self.own_login = own_login  # keep the deployment's authenticator (e.g. LTI 1.3)
         self.port, self.api_port, self.hub_port = free_port(), free_port(), free_port()
         self.password = secrets.token_urlsafe(PASSWORD_BYTES)
         self.process: subprocess.Popen[bytes] | None = None
@@ -72,8 +74,7 @@ class Hub:
                 f"c.ConfigurableHTTPProxy.pid_file = {str(run / 'proxy.pid')!r}",
                 f"c.JupyterHub.db_url = 'sqlite:///{run / 'jupyterhub.sqlite'}'",
                 f"c.JupyterHub.cookie_secret_file = {str(run / 'cookie_secret')!r}",
-                "c.JupyterHub.authenticator_class = 'shared-password'",
-                f"c.SharedPasswordAuthenticator.user_password = {self.password!r}",
+                *self._login(),
                 "c.JupyterHub.spawner_class = 'simple'",
                 f"c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}",
                 # As root (containers, CI) Jupyter servers refuse to start unless told.
@@ -83,6 +84,14 @@ class Hub:
                 self.overrides,
             ]
         )
+
+    def _login(self) -> list[str]:
+        if self.own_login:
+            return []
+        return [
+            "c.JupyterHub.authenticator_class = 'shared-password'",
+            f"c.SharedPasswordAuthenticator.user_password = {self.password!r}",
+        ]
 
     def start(self, timeout: float = 90) -> None:
         self.run.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from course.hub import SERVICE
@@ -95,3 +96,33 @@ def test_anonymous_requests_to_the_workshop_are_refused(course_hub: Hub) -> None
 def test_someone_outside_the_course_cannot_log_in(course_hub: Hub) -> None:
     with pytest.raises(RuntimeError, match="could not log in"):
         course_hub.user("carol").login()
+
+
+def test_the_lti13_example_describes_the_tool_to_an_lms(course_root: Path, tmp_path: Path) -> None:
+    """The LTI 1.3 configuration starts a hub that hands an LMS its tool description."""
+    from course.testing.courses import copy_course
+    from course.testing.net import free_port
+
+    copy = copy_course(course_root, tmp_path / "course")
+    hub = Hub(
+        tmp_path / "hub",
+        (course_root / "deploy" / "jupyterhub" / "lti13_config.py").resolve(),
+        environment={
+            "COURSE_ROOT": str(copy),
+            "COURSE_EXCHANGE": str(tmp_path / "exchange"),
+            "COURSE_SERVICE_URL": f"http://127.0.0.1:{free_port()}",
+            "LTI_CLIENT_ID": "125900000000000001",
+        },
+        own_login=True,
+    )
+    hub.start()
+    try:
+        described = httpx.get(f"{hub.url}/hub/lti13/config", timeout=30)
+        login = httpx.get(f"{hub.url}/hub/login", timeout=30)
+    finally:
+        hub.stop()
+    assert described.status_code == 200, described.text
+    tool = described.json()
+    assert tool["title"] == load_course(copy).title
+    assert tool["oidc_initiation_url"].endswith("/hub/lti13/oauth_login")
+    assert "LTI 1.3" in login.text  # the login page offers the LMS, not a password form
