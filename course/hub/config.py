@@ -110,6 +110,8 @@ def _configure_spawner(c: Any, course: Course, site: HubSite) -> None:
     c.Spawner.environment = {
         EXCHANGE_VARIABLE: str(site.exchange),
         LEARNER_VARIABLE: learner_id,
+        # nbgitpuller links clone into ~/<course id>: the server's root, not below it.
+        "NBGITPULLER_PARENTPATH": "..",
     }
     if site.copy_course:
         c.Spawner.pre_spawn_hook = lambda spawner: copy_course_for_learner(course, spawner)

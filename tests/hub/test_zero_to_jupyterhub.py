@@ -37,6 +37,8 @@ def test_the_hub_config_in_the_values_sets_up_the_course(
     assert workshop["name"] == SERVICE and workshop["url"] == "http://hub:10101"
     assert "--ServerApp.ip=0.0.0.0" in workshop["command"]
     assert "pre_spawn_hook" not in c.Spawner  # nbgitpuller brings the course
-    assert values["singleuser"]["cmd"] == "jupyterhub-singleuser"
+    start = values["singleuser"]["cmd"][-1]
+    assert start.startswith("gitpuller ") and start.endswith("exec jupyterhub-singleuser")
+    assert " pydata " in start
     mounts = values["singleuser"]["storage"]["extraVolumeMounts"]
     assert {"name": "exchange", "mountPath": "/srv/nbgrader/exchange"} in mounts
