@@ -92,6 +92,7 @@ def workshop_service(course: Course, site: HubSite) -> dict[str, Any]:
             sys.executable,
             "-m",
             "jupyterhub.singleuser",
+            "--ServerApp.authorizer_class=course.hub.authorizer.WorkshopAuthorizer",
             # Containers and workshop VMs often run the hub as root; Jupyter refuses unless told.
             *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),
         ],

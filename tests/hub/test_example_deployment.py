@@ -77,11 +77,15 @@ def test_assignment_goes_out_and_comes_back_through_the_exchange(
     assert submission.is_file()
 
 
+def sign_in_to_workshop(user: HubUser) -> None:
+    """Visit the workshop's JupyterLab page: hub OAuth runs (whatever the page then says)."""
+    page = user.get(WORKSHOP)
+    assert page.url.path.startswith(WORKSHOP), page.url
+    assert user.get(f"{WORKSHOP}api/me").json()["identity"]["username"] == user.name
+
+
 def test_learner_reaches_the_workshop_through_hub_oauth(people: dict[str, HubUser]) -> None:
-    alice = people["alice"]
-    page = alice.open(WORKSHOP)
-    assert page.url.path.startswith(WORKSHOP)
-    assert alice.get(f"{WORKSHOP}api/me").json()["identity"]["username"] == "alice"
+    sign_in_to_workshop(people["alice"])
 
 
 def test_anonymous_requests_to_the_workshop_are_refused(course_hub: Hub) -> None:
@@ -126,3 +130,26 @@ def test_the_lti13_example_describes_the_tool_to_an_lms(course_root: Path, tmp_p
     assert tool["title"] == load_course(copy).title
     assert tool["oidc_initiation_url"].endswith("/hub/lti13/oauth_login")
     assert "LTI 1.3" in login.text  # the login page offers the LMS, not a password form
+
+
+INSTRUCTOR_ROUTES = [
+    ("GET", "course/api/live/modules"),
+    ("POST", "course/api/live/sessions"),
+    ("GET", "course/live/"),
+    ("GET", "api/contents"),
+    ("POST", "api/kernels"),
+]
+
+
+def test_a_learner_gets_403_on_the_workshops_instructor_routes(
+    people: dict[str, HubUser],
+) -> None:
+    alice, ada = people["alice"], people["ada"]
+    sign_in_to_workshop(alice)
+    sign_in_to_workshop(ada)
+    for method, route in INSTRUCTOR_ROUTES:
+        headers = {"X-XSRFToken": alice.xsrf(WORKSHOP)}
+        refused = alice.client.request(method, WORKSHOP + route, headers=headers, json={})
+        assert refused.status_code == 403, (method, route, refused.status_code)
+    started = ada.post(f"{WORKSHOP}course/api/live/sessions", json={"module": "m1"})
+    assert started.status_code == 201, started.text
