@@ -112,7 +112,7 @@ class Steps:
     """Screenshots of a test's steps, kept in memory and written out if the test fails."""
 
     folder: Path
-    shots: list[tuple[str, bytes]] = field(default_factory=list)
+    shots: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
 
     def shot(self, page: Any, step: str) -> None:
         self.shots.append((step, page.screenshot(full_page=True)))
