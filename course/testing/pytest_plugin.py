@@ -16,8 +16,8 @@ into the course's checkout:
   course, with learners ``HUB_LEARNERS`` and the plan's instructors;
 * ``course_binder``: the course's repository launched as Binder would from its
   ``binder/`` folder (``course.testing.binder``): built once, served for the session;
-* ``course_browser``: Debian's Chromium through Playwright (skips, saying how to
-  install it, where there is none); ``course_steps``: screenshots of a test's steps,
+* ``course_browser``: Debian's Chromium through Playwright, per test module (skips,
+  saying how to install it, where there is none); ``course_steps``: screenshots of a test's steps,
   written to ``<course>/var/test-screenshots/<test>/`` when the test fails.
 """
 
@@ -178,9 +178,14 @@ def course_binder(
     print(f"Binder reproduction, seconds per step: {build.timings}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def course_browser() -> Iterator[Any]:
-    """A headless Debian Chromium (Playwright ``Browser``) for the session."""
+    """A headless Debian Chromium (Playwright ``Browser``) for a test module.
+
+    Per module, not per session: while Playwright's sync API runs, its event loop is
+    the thread's running loop, and any ``asyncio.run`` in a later module of the same
+    worker (nbclient, the grader) would fail.
+    """
     from course.testing.browser import ChromiumMissing, chromium
 
     try:
