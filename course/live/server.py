@@ -14,6 +14,7 @@ and errors; the server's log (and its kernels' output) goes to ``<data>/logs/ser
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from contextlib import suppress
@@ -22,6 +23,7 @@ from traitlets.config import Config
 
 from course.layout import log_path, nbgrader_config
 from course.plan import Course
+from course.present.serve import header, voila_env
 from course.processes import errors_on_stdout, supervise
 
 QUIET = "--course-quiet"  # first argument of the server process: errors only on the terminal
@@ -48,6 +50,10 @@ def server_argv(
         # Voila's apps under /voila/render run through km.client(); the default client can
         # strand a kernel reply during an Output-widget cell (issue 6, course.present).
         "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
+        # The plan's apps under /voila/render with the kit's template (header, nothing
+        # fetched from a CDN, accessible widgets), as ``course present`` serves them.
+        "--VoilaConfiguration.template=course",
+        f"--VoilaConfiguration.resources={json.dumps({'course': header(course)})}",
         *_as_argv(nbgrader_config(course)),
         # Saving a source notebook of the plan drops its outputs (course check wants none).
         "--ContentsManager.pre_save_hook=course.outputs.clear_outputs_of_sources",
@@ -83,6 +89,7 @@ def serve(
     server exits on its own with an error (say, an address it cannot listen on).
     """
     course.data_path.mkdir(parents=True, exist_ok=True)
+    os.environ.update({k: v for k, v in voila_env().items() if k == "JUPYTER_PATH"})
     argv = server_argv(course, port=port, ip=ip, open_browser=open_browser, public_url=public_url)
     command = [sys.executable, "-m", "course.live", *([] if verbose else [QUIET]), *argv]
     supervise(command, log=None if verbose else log_path(course, "serve"), name="course server")
