@@ -92,7 +92,9 @@ def serve(
     os.environ.update({k: v for k, v in voila_env().items() if k == "JUPYTER_PATH"})
     argv = server_argv(course, port=port, ip=ip, open_browser=open_browser, public_url=public_url)
     command = [sys.executable, "-m", "course.live", *([] if verbose else [QUIET]), *argv]
-    supervise(command, log=None if verbose else log_path(course, "serve"), name="course server")
+    # The formgrader reads nbgrader_config.py from the working directory: the course's.
+    log = None if verbose else log_path(course, "serve")
+    supervise(command, log=log, name="course server", cwd=course.root)
 
 
 def main(argv: list[str] | None = None) -> None:
