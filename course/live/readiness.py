@@ -27,7 +27,9 @@ def learner_ids(names: Sequence[str], learners: Collection[str]) -> list[str]:
     return [by_name[name.casefold()] for name in names if name and name.casefold() in by_name]
 
 
-def readiness(course: Course, module_id: str, store: Database, names: Sequence[str]) -> dict:
+def readiness(
+    course: Course, module_id: str, store: Database, names: Sequence[str]
+) -> dict[str, Any]:
     """The share of participants (and of all known learners) ready for this module's session."""
     record = load_class(course, events=store.engine)
     standing = class_readiness(course, record, module_id)

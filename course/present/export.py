@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 from course.kernels import private_kernel
-from course.plan import Course, Module
+from course.plan import Course
 from course.present.serve import header, template_folders
 
 SITE_APPS = Path("site") / "apps"
@@ -42,13 +42,13 @@ def export_apps(course: Course, timeout: int = 180, *, log: Path | None = None) 
 
     The kernels' own output (not the cells') goes to ``log``, if given.
     """
-    modules = [m for m in course.modules if m.live and m.live.present]
-    if not modules:
+    sources = [course.root / m.live.present for m in course.modules if m.live and m.live.present]
+    if not sources:
         return []
     target = course.data_path / SITE_APPS
     target.mkdir(parents=True, exist_ok=True)
     copy_assets(target / ASSETS)
-    return _run_to_end(lambda: _export_all(course, modules, target, timeout, log))
+    return _run_to_end(lambda: _export_all(course, sources, target, timeout, log))
 
 
 def _run_to_end(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -63,16 +63,15 @@ def _run_to_end(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 async def _export_all(
-    course: Course, modules: list[Module], target: Path, timeout: int, log: Path | None
+    course: Course, sources: list[Path], target: Path, timeout: int, log: Path | None
 ) -> list[Path]:
-    jobs = [_export_one(course, m, target, timeout, log) for m in modules]
+    jobs = [_export_one(course, source, target, timeout, log) for source in sources]
     return list(await asyncio.gather(*jobs))
 
 
 async def _export_one(
-    course: Course, module: Module, target: Path, timeout: int, log: Path | None
+    course: Course, source: Path, target: Path, timeout: int, log: Path | None
 ) -> Path:
-    source = course.root / module.live.present
     notebook = nbformat.read(source, as_version=4)
     client = NotebookClient(
         notebook,

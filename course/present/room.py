@@ -18,7 +18,7 @@ from tornado.web import RequestHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 
-def set_xsrf_cookie(handler: RequestHandler, *_: Any, **__: Any) -> None:
+def set_xsrf_cookie(handler: RequestHandler, *args: Any, **kwargs: Any) -> None:
     """Give a Voila page the ``_xsrf`` cookie that its kernel-shutdown request sends back.
 
     When its tab closes, Voila's page sends ``POST voila/api/shutdown/<kernel>`` with
@@ -49,7 +49,7 @@ class Seats:
         While the pool refills, pool entries whose kernel has not started yet make this
         an undercount of at most the pool size: the cap errs on the side of letting in.
         """
-        pooled = kernel_manager.get_pool_size(notebook)
+        pooled: int = kernel_manager.get_pool_size(notebook)
         return max(0, len(kernel_manager.list_kernel_ids()) - pooled) + self.seating
 
     def full(self, kernel_manager: Any, notebook: str) -> bool:
