@@ -2,7 +2,8 @@
 
 The server gets the course server's own settings (the course extension applies
 ``course.live.server_config``: pinned ystore, hidden folders...) and ``course serve``'s
-command line (``course.live.server_argv``) plus a token and a document save delay. Jupyter's config, data and runtime folders point into the test's folder so
+command line (``course.live.server_argv``) plus a token and a document save delay.
+Jupyter's config, data and runtime folders point into the test's folder so
 nothing leaks in from the machine; extensions that collaboration does not need
 are switched off, which makes a start take about 4 s instead of 13 s.
 
