@@ -14,16 +14,15 @@ and errors; the server's log (and its kernels' output) goes to ``<data>/logs/ser
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 from contextlib import suppress
 
 from traitlets.config import Config
 
-from course.layout import log_path, nbgrader_config
+from course.layout import log_path
 from course.plan import Course
-from course.present.serve import header, voila_env
+from course.present.serve import voila_env
 from course.processes import errors_on_stdout, supervise
 
 QUIET = "--course-quiet"  # first argument of the server process: errors only on the terminal
@@ -32,44 +31,20 @@ QUIET = "--course-quiet"  # first argument of the server process: errors only on
 def server_argv(
     course: Course, *, port: int, ip: str, open_browser: bool, public_url: str = ""
 ) -> list[str]:
-    """The Jupyter server's command-line settings for this course."""
-    data = course.data_path
+    """What ``course serve`` adds to the course's own settings: where the server listens,
+    the browser, the URLs it prints. The course's settings themselves come with the
+    extension (``course.live.server_config``), as for any server started in the course."""
     return [
         *([f"--CourseLiveApp.public_url={public_url}"] if public_url else []),
         f"--ServerApp.root_dir={course.root}",
         f"--ServerApp.port={port}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.open_browser={open_browser}",
+        # Enabled by the kit's jupyter_server_config.d too; here whatever the install.
         "--ServerApp.jpserver_extensions={'course.live': True}",
-        f"--CourseLiveApp.course_root={course.root}",
         "--CourseLiveApp.announce=True",
-        # The ystore and the session list belong together: wiping one alone corrupts rooms.
-        f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
-        f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
-        f"--BaseFileIdManager.db_path={data / 'file_id_manager.db'}",
-        # Voila's apps under /voila/render run through km.client(); the default client can
-        # strand a kernel reply during an Output-widget cell (issue 6, course.present).
-        "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
-        # The plan's apps under /voila/render with the kit's template (header, nothing
-        # fetched from a CDN, accessible widgets), as ``course present`` serves them.
-        "--VoilaConfiguration.template=course",
-        f"--VoilaConfiguration.resources={json.dumps({'course': header(course)})}",
-        *_as_argv(nbgrader_config(course)),
-        # Saving a source notebook of the plan drops its outputs (course check wants none).
-        "--ContentsManager.pre_save_hook=course.outputs.clear_outputs_of_sources",
-        "--ContentsManager.hide_globs="
-        "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
         # Containers, CI and workshop VMs often run as root; Jupyter refuses unless told.
         *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),
-    ]
-
-
-def _as_argv(config: Config) -> list[str]:
-    """Command-line form of a traitlets Config, so the formgrader sees the plan's nbgrader setup."""
-    return [
-        f"--{section}.{name}={value}"
-        for section, traits in config.items()
-        for name, value in traits.items()
     ]
 
 
@@ -100,9 +75,9 @@ def serve(
 def main(argv: list[str] | None = None) -> None:
     """The server process itself (``python -m course.live [--course-quiet] JUPYTER-OPTIONS``).
 
-    JupyterLab started the way ``jupyter lab`` starts it, plus the settings a command
-    line cannot carry (Python callables); then the event loop is wound down so the
-    process really exits (see ``_finish_event_loop``).
+    JupyterLab started the way ``jupyter lab`` starts it (the course extension gives it
+    the course's settings), its terminal quiet or not; then the event loop is wound
+    down so the process really exits (see ``_finish_event_loop``).
     """
     from jupyterlab.labapp import LabApp  # imported here: Jupyter imports course.live to load it
 
@@ -115,16 +90,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def process_config(*, quiet: bool) -> Config:
-    """What the server process adds to its command line: a Python callable, and its terminal.
-
-    * Voila's page frees its kernel when the tab closes with a POST that needs the
-      ``_xsrf`` cookie, which Voila's own page handler never sets (``course.present.room``).
-    * ``quiet``: the terminal gets the server's errors, its log file everything.
-    """
-    from course.present.room import set_xsrf_cookie
-
+    """What the server process adds for its terminal: with ``quiet``, the terminal gets
+    the server's errors, its log file everything."""
     config = Config()
-    config.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
     if quiet:
         config.ServerApp.logging_config = errors_on_stdout("ServerApp")
     return config

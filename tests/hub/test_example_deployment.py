@@ -49,6 +49,11 @@ def test_learner_server_carries_the_course_extension(
     assert (copy / "course.yml").is_file() and (copy / "notebooks").is_dir()
     me = alice.get("/user/alice/api/me").json()
     assert me["identity"]["username"] == "alice"
+    # Her server is the course server of her copy (jupyterhub-singleuser's root comes
+    # from $JUPYTERHUB_ROOT_DIR, after the course extension took the course's settings).
+    applied = alice.get("/user/alice/course/api/server/settings").json()
+    assert applied["ServerApp.root_dir"] == str(copy)
+    assert applied["SQLiteYStore.db_path"] == str(load_course(copy).data_path / "jupyter_ystore.db")
 
 
 def test_assignment_goes_out_and_comes_back_through_the_exchange(
@@ -134,6 +139,7 @@ def test_the_lti13_example_describes_the_tool_to_an_lms(course_root: Path, tmp_p
 
 INSTRUCTOR_ROUTES = [
     ("GET", "course/api/live/modules"),
+    ("GET", "course/api/server/settings"),
     ("POST", "course/api/live/sessions"),
     ("GET", "course/live/"),
     ("GET", "api/contents"),
@@ -142,7 +148,7 @@ INSTRUCTOR_ROUTES = [
 
 
 def test_a_learner_gets_403_on_the_workshops_instructor_routes(
-    people: dict[str, HubUser],
+    course_hub: Hub, people: dict[str, HubUser]
 ) -> None:
     alice, ada = people["alice"], people["ada"]
     sign_in_to_workshop(alice)
@@ -153,3 +159,6 @@ def test_a_learner_gets_403_on_the_workshops_instructor_routes(
         assert refused.status_code == 403, (method, route, refused.status_code)
     started = ada.post(f"{WORKSHOP}course/api/live/sessions", json={"module": "m1"})
     assert started.status_code == 201, started.text
+    applied = ada.get(f"{WORKSHOP}course/api/server/settings").json()
+    ystore = load_course(course_of(course_hub)).data_path / "jupyter_ystore.db"
+    assert applied["SQLiteYStore.db_path"] == str(ystore)
