@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_TOOLS := $(VENV)/node/package-lock.json
 
 .PHONY: serve test lint gates format clean nbgrader-contract
 
@@ -24,7 +25,11 @@ gates: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: $(STAMP) lint gates  ## the whole suite: lint, contracts, types, unit, integration, notebooks
+# JupyterHub's proxy and axe-core for the tests, from the npm registry (course.testing.node).
+$(NODE_TOOLS): $(STAMP) course/testing/node/package-lock.json
+	$(BIN)/python -m course.testing.node
+
+test: $(STAMP) $(NODE_TOOLS) lint gates  ## the whole suite: lint, contracts, types, unit, integration, browser, notebooks
 	# Every test file under tests/ must be collected (pytest skips folders such as build/).
 	$(BIN)/python -m tests.check_collection
 	$(BIN)/pytest -n 2 --dist loadscope --ignore=tests/present

@@ -10,14 +10,18 @@ capabilities import it, it imports only the plan.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from traitlets.config import Config
 
-from course.plan import Course
+from course.plan import PLAN_FILE, Course, find_course, load_course
 from course.plan.model import EXERCISES_DIR
 
 SOURCE_DIRECTORY = EXERCISES_DIR
+EXCHANGE_VARIABLE = "COURSE_EXCHANGE"  # nbgrader's exchange, when a hub shares one
+LEARNER_VARIABLE = "COURSE_LEARNER"  # the learner a server (or kernel) acts for
 GENERATED_STEPS = (
     "release",
     "submitted",
@@ -56,6 +60,30 @@ def tracked_notebooks(course: Course) -> dict[str, Path]:
     return {**lesson_notebooks(course), **exercise_notebooks(course)}
 
 
+NBGRADER_CONFIG_FILE = "nbgrader_config.py"
+
+
+def course_files(course: Course) -> list[str]:
+    """The top-level files and folders that make the course, from its root: the plan,
+    nbgrader's configuration file, ``exercises/`` and every folder the plan names.
+    Never the data folder, nor anything else in the repository (the kit, its tests)."""
+    names = {Path(path).parts[0] for path in course.referenced_files() if len(Path(path).parts) > 1}
+    names |= {PLAN_FILE, NBGRADER_CONFIG_FILE, SOURCE_DIRECTORY}
+    return sorted(name for name in names if (course.root / name).exists())
+
+
+def copy_course_files(course: Course, target: Path) -> Path:
+    """A copy of the course's own files in ``target`` (a new folder): no generated data."""
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+    target.mkdir(parents=True)
+    for name in course_files(course):
+        if (course.root / name).is_dir():
+            shutil.copytree(course.root / name, target / name, ignore=ignore)
+        else:
+            shutil.copy2(course.root / name, target / name)
+    return target
+
+
 def gradebook_path(course: Course) -> Path:
     """nbgrader's gradebook (SQLite)."""
     return course.data_path / "gradebook.db"
@@ -74,6 +102,13 @@ def submission_folder(course: Course, student: str, assignment: str) -> Path:
 def autograded_folder(course: Course, student: str, assignment: str) -> Path:
     """A graded submission: the notebooks as run, hidden tests restored."""
     return course.data_path / "autograded" / student / assignment
+
+
+def exchange_folder(course: Course) -> Path:
+    """nbgrader's exchange: ``$COURSE_EXCHANGE`` where a hub shares one between servers,
+    else inside the data folder (one server: the instructor's)."""
+    shared = os.environ.get(EXCHANGE_VARIABLE, "").strip()
+    return Path(shared) if shared else course.data_path / "exchange"
 
 
 def live_store_path(course: Course) -> Path:
@@ -151,5 +186,29 @@ def nbgrader_config(course: Course) -> Config:
     for step in GENERATED_STEPS:
         setattr(config.CourseDirectory, f"{step}_directory", f"{course.data_dir}/{step}")
     config.CourseDirectory.db_url = f"sqlite:///{gradebook_path(course)}"
-    config.Exchange.root = str(course.data_path / "exchange")
+    config.Exchange.root = str(exchange_folder(course))
+    # Fetched assignments go into the course folder. nbgrader's assignment list also
+    # reads its configuration again from there (it would read it from the server's
+    # working directory, where a hub's spawner puts no nbgrader_config.py).
+    config.Exchange.assignment_dir = str(course.root)
+    return config
+
+
+def nbgrader_file_config(config_file: str | Path) -> Config:
+    """What the course's ``nbgrader_config.py`` gives nbgrader's own apps and extensions.
+
+    nbgrader's assignment list (fetch, submit) reads only such files, never the
+    server's settings. On a learner's server (``$COURSE_LEARNER`` set, as a hub's
+    spawner does) it submits under that learner id, not the OS user's name. Anywhere
+    else it is the instructor's, and the gradebook is made here if missing: nbgrader
+    would run the ``alembic`` command, which a server started from a virtual
+    environment's ``bin/`` without activating it does not find (see ``ensure_gradebook``).
+    """
+    course = load_course(find_course(Path(config_file)))
+    config = nbgrader_config(course)
+    learner = os.environ.get(LEARNER_VARIABLE, "").strip()
+    if learner:
+        config.CourseDirectory.student_id = learner
+    else:
+        ensure_gradebook(course)
     return config

@@ -58,6 +58,7 @@ def supervise(
     log: Path | None = None,
     name: str = "server",
     grace: float = GRACE,
+    cwd: Path | None = None,
 ) -> None:
     """Run ``command`` until it exits or a stop signal comes; its process tree never outlives it.
 
@@ -66,7 +67,8 @@ def supervise(
     ``log`` when one is given (it is replaced, the previous run's kept as ``.1``).
     A stop asked for is a clean stop, whatever the child's exit code; when the child
     exits on its own with an error, ``ProcessFailed`` says so, with the end of its log.
-    A second stop signal skips the rest of the grace period.
+    A second stop signal skips the rest of the grace period. ``cwd`` is where the
+    child runs (nbgrader's extensions read ``nbgrader_config.py`` from there).
     """
     _become_subreaper()
     requested: list[float] = []
@@ -82,7 +84,12 @@ def supervise(
     errors = start_log(log).open("wb") if log else None
     try:
         child = subprocess.Popen(
-            list(command), env=env, stdin=subprocess.DEVNULL, stderr=errors, start_new_session=True
+            list(command),
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
         )
         children.append(child)
         if requested:  # the signal came while the child was being started

@@ -40,9 +40,12 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
 from nbformat.reader import NotJSONError
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
@@ -135,7 +138,9 @@ def grade_config(
     )
 
 
-def _executor(server: ForkServer | None, config: Config, options: Options, source: Path):
+def _executor(
+    server: ForkServer | None, config: Config, options: Options, source: Path
+) -> Executor:
     if server is not None:
         return LocalExecutor(server, config, options)
     from course.grading.cluster import DaskExecutor  # imports distributed: only when asked for
@@ -220,11 +225,11 @@ class _Run:
 
     def _selects(self, notebook: str) -> bool:
         """``--notebook``: nbgrader's ``CourseDirectory.notebook_id``, a glob."""
-        return fnmatch.fnmatchcase(notebook, self.coursedir.notebook_id)
+        return fnmatch.fnmatchcase(notebook, str(self.coursedir.notebook_id))
 
     @property
     def some_notebooks(self) -> bool:
-        return self.coursedir.notebook_id != "*"
+        return str(self.coursedir.notebook_id) != "*"
 
     def differences(self) -> list[str]:
         """Where this run's rules differ from ``nbgrader autograde``'s, for the command's output."""
@@ -371,7 +376,7 @@ class _Run:
         self._record(result)
         return result
 
-    def _check(self, student: str):
+    def _check(self, student: str) -> datetime | None:
         """The submission's timestamp; fails on a bad one, or on an unknown student if asked to."""
         timestamp = _timestamp(self.submitted(student))
         if not self.create_student:
@@ -406,13 +411,17 @@ class _Run:
         if self.options.as_nbgrader and not job.notebooks and not submitted & set(self.selected):
             raise _Failed("no notebook of the assignment in the submission (nbgrader fails here)")
 
-    def _sanitize(self, filename: Path, resources: dict, result: SubmissionResult):
+    def _sanitize(
+        self, filename: Path, resources: ResourcesDict, result: SubmissionResult
+    ) -> NotebookNode | None:
         try:
             nb = self.pipeline.sanitize(str(filename), resources, self.gradebook)
         except (NotJSONError, ValueError, KeyError, UnicodeDecodeError) as error:
-            return self._reject(result, f"{filename.name}: unreadable ({_short(error)})")
+            self._reject(result, f"{filename.name}: unreadable ({_short(error)})")
+            return None
         except Exception as error:  # nbgrader's sanitisers reject a damaged notebook
-            return self._reject(result, f"{filename.name}: rejected by nbgrader ({_short(error)})")
+            self._reject(result, f"{filename.name}: rejected by nbgrader ({_short(error)})")
+            return None
         if self.options.as_nbgrader:
             problem = kernel_problem(nb)
             if problem:
@@ -441,7 +450,9 @@ class _Run:
                     f"{execution.cells_not_run} cell(s) not run scored zero"
                 )
 
-    def _save(self, student: str, job: Job, timestamp, result: SubmissionResult) -> None:
+    def _save(
+        self, student: str, job: Job, timestamp: datetime | None, result: SubmissionResult
+    ) -> None:
         """The single write of a submission: gradebook in one transaction, then its folder."""
         try:
             with shared_gradebook(self.gradebook) as gradebook:
@@ -465,7 +476,12 @@ class _Run:
             )
 
     def _save_grades(
-        self, gradebook: Gradebook, student: str, job: Job, timestamp, result: SubmissionResult
+        self,
+        gradebook: Gradebook,
+        student: str,
+        job: Job,
+        timestamp: datetime | None,
+        result: SubmissionResult,
     ) -> dict[str, str]:
         # Held until the save ends: the session keeps rows weakly, and add_submission
         # looks the student up again (by key: from the session while it is alive).
@@ -513,7 +529,7 @@ class _Run:
         os.replace(temporary, record)
 
 
-def _timestamp(folder: Path):
+def _timestamp(folder: Path) -> datetime | None:
     """nbgrader's ``get_existing_timestamp`` rule; a timestamp that is no date fails the submission.
 
     (nbgrader 0.9.6 means to fail there too, but its ``CourseDirectory.fail``
@@ -526,9 +542,10 @@ def _timestamp(folder: Path):
     if not text:
         return None
     try:
-        return parse_utc(text)
+        moment: datetime = parse_utc(text)
     except ValueError:
         raise _Failed(f"{path}: {text[:80]!r} is not a date") from None
+    return moment
 
 
 def _source_folder(config: Config, assignment: str) -> Path:

@@ -32,6 +32,7 @@ turns it on for a block; ``in_check_mode()`` says whether it is on
 """
 
 from course.learn.checkmode import check_mode, check_mode_environment, in_check_mode
+from course.learn.display import figure
 from course.learn.errors import ExerciseError, LearnError, QuizError
 from course.learn.events import EventLog, event_log
 from course.learn.exercise import CheckResult, Exercise, exercise, expect
@@ -54,6 +55,7 @@ __all__ = [
     "event_log",
     "exercise",
     "expect",
+    "figure",
     "in_check_mode",
     "load_quizzes",
     "progress",

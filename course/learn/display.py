@@ -96,3 +96,26 @@ def widget_bundle(widget: Any, text: str, html_text: str) -> dict[str, Any]:
     data["text/plain"] = text
     data["text/html"] = html_text
     return data
+
+
+def figure(fig: Any, alt: str) -> None:
+    """Show a matplotlib figure as a PNG with alternative text, and close it.
+
+    ``plt.show()`` gives a bare ``image/png`` output, which JupyterLab, Voila and the
+    exported pages render as an ``<img>`` without ``alt``: a screen reader says nothing
+    of the chart. ``alt`` should say what the chart shows (its kind, axes and the
+    values that matter), since it stands for the whole picture.
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    text = alt.strip()
+    image = f'<img src="data:image/png;base64,{data}" alt="{html.escape(text, quote=True)}">'
+    display({"text/html": image, "text/plain": text}, raw=True)

@@ -17,6 +17,7 @@ from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinja
 from jupyter_server.utils import url_path_join
 from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, default, validate
 
+from course.errors import CourseNotFound
 from course.identity.credentials import course_credentials
 from course.identity.environment import events_environment, server_person
 from course.identity.kernels import CourseKernelManager
@@ -24,6 +25,7 @@ from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
 from course.live.routes import routes
 from course.live.runtime import Live
+from course.live.server_config import apply_course_config, served_folder
 from course.live.service import LiveService
 from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
@@ -101,6 +103,19 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     def _check_public_url(self, proposal: Any) -> str:
         return normalise_public_url(proposal["value"])
 
+    def _link_jupyter_server_extension(self, serverapp: Any) -> None:
+        """Linked before the server makes its managers: the course's settings go in now
+        (``course.live.server_config``), whichever command started the server."""
+        super()._link_jupyter_server_extension(serverapp)
+        root = Path(self.course_root or served_folder(serverapp)).expanduser()
+        try:
+            course = load_course(find_course(root))
+        except CourseNotFound as error:
+            self.log.warning("course: not a course folder, no course settings: %s", error)
+            return
+        applied = apply_course_config(serverapp, course)
+        self.log.info("course: %s's server settings (%d)", course.id, _count(applied))
+
     def initialize_settings(self) -> None:
         assert self.serverapp is not None  # ExtensionApp links it before initialising
         course = load_course(find_course(Path(self.course_root or self.serverapp.root_dir)))
@@ -159,6 +174,10 @@ def normalise_public_url(url: str) -> str:
             f"public_url: {url!r} is not an http(s) URL such as http://192.168.1.20:8888/"
         )
     return url if url.endswith("/") else url + "/"
+
+
+def _count(config: Any) -> int:
+    return sum(len(traits) for traits in config.values())
 
 
 def _data(course: Course) -> Path:

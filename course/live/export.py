@@ -51,7 +51,7 @@ def _cell(text: str) -> str:
 
 def _answer_text(poll: Poll, value: Any) -> str:
     if poll.kind == "single":
-        return poll.options[value]
+        return str(poll.options[value])
     if poll.kind == "multiple":
         return "; ".join(poll.options[i] for i in value)
     return str(value)

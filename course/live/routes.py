@@ -30,6 +30,8 @@ Instructor (Jupyter auth: ``Authorization: token …`` or the login cookie plus 
   GET    live/sessions/S/readiness             see course.live.readiness
   GET    live/sessions/S/export.csv            text/csv, one row per answer
   WS     live/sessions/S/ws                    presenter channel
+  GET    server/settings                       the course's server settings as this server
+                                               applied them (course.live.server_settings)
 
 Participant (only the cookie set by join; no Jupyter auth; each route says so below):
 
@@ -121,6 +123,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/readiness", instructor.ReadinessHandler),
         (f"{session}/export.csv", instructor.ExportHandler),
         (f"{session}/ws", sockets.PresenterSocket),
+        (f"{API}/server/settings", instructor.ServerSettingsHandler),
         (f"{PAGES}/?", instructor.IndexPage),
         (f"{page}/control", instructor.ControlPage),
         (f"{page}/present", instructor.PresenterPage),

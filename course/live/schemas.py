@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -37,26 +37,20 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
 
 
-def _nonempty(value: str) -> str:
+def _clean_nonempty(value: str) -> str:
+    value = clean_text(value)
     if not value:
         raise ValueError("must not be empty")
     return value
 
 
-def _text(max_length: int) -> Any:
-    return Annotated[
-        str,
-        Field(max_length=max_length, strict=True),
-        AfterValidator(clean_text),
-        AfterValidator(_nonempty),
-    ]
-
-
-Name = _text(40)
-Title = _text(200)
-Option = _text(200)
-Prompt = _text(500)
-Asked = _text(300)
+# Text a person typed: cleaned, then not empty, then no longer than its limit.
+_CLEAN = AfterValidator(_clean_nonempty)
+Name = Annotated[str, Field(max_length=40, strict=True), _CLEAN]
+Title = Annotated[str, Field(max_length=200, strict=True), _CLEAN]
+Option = Annotated[str, Field(max_length=200, strict=True), _CLEAN]
+Prompt = Annotated[str, Field(max_length=500, strict=True), _CLEAN]
+Asked = Annotated[str, Field(max_length=300, strict=True), _CLEAN]
 MAX_REPLY = 200
 
 
@@ -206,7 +200,10 @@ class FormGroups(_Body):
         return self
 
 
-def parse(model: type[BaseModel], data: Any) -> Any:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse(model: type[Model], data: Any) -> Model:
     """Validate ``data`` against ``model``; Invalid names the first wrong field."""
     try:
         return model.model_validate(data)

@@ -20,9 +20,9 @@ from contextlib import suppress
 
 from traitlets.config import Config
 
-from course.identity.config import identity_config
-from course.layout import log_path, nbgrader_config
+from course.layout import log_path
 from course.plan import Course
+from course.present.serve import voila_env
 from course.processes import errors_on_stdout, supervise
 
 QUIET = "--course-quiet"  # first argument of the server process: errors only on the terminal
@@ -31,43 +31,20 @@ QUIET = "--course-quiet"  # first argument of the server process: errors only on
 def server_argv(
     course: Course, *, port: int, ip: str, open_browser: bool, public_url: str = ""
 ) -> list[str]:
-    """The Jupyter server's command-line settings for this course."""
-    data = course.data_path
+    """What ``course serve`` adds to the course's own settings: where the server listens,
+    the browser, the URLs it prints. The course's settings themselves come with the
+    extension (``course.live.server_config``), as for any server started in the course."""
     return [
         *([f"--CourseLiveApp.public_url={public_url}"] if public_url else []),
         f"--ServerApp.root_dir={course.root}",
         f"--ServerApp.port={port}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.open_browser={open_browser}",
+        # Enabled by the kit's jupyter_server_config.d too; here whatever the install.
         "--ServerApp.jpserver_extensions={'course.live': True, 'course.identity': True}",
-        f"--CourseLiveApp.course_root={course.root}",
-        # Who may do what: the instructor by token, learners by their code, each in their
-        # own workspace with confined kernels (course.identity.config).
-        *config_argv(identity_config(course.root)),
         "--CourseLiveApp.announce=True",
-        # The ystore and the session list belong together: wiping one alone corrupts rooms.
-        f"--SQLiteYStore.db_path={data / 'jupyter_ystore.db'}",
-        f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
-        f"--BaseFileIdManager.db_path={data / 'file_id_manager.db'}",
-        # Voila's apps under /voila/render run through km.client(); the default client can
-        # strand a kernel reply during an Output-widget cell (issue 6, course.present).
-        "--KernelManager.client_factory=course.present.kernel_client.CourseKernelClient",
-        *config_argv(nbgrader_config(course)),
-        # Saving a source notebook of the plan drops its outputs (course check wants none).
-        "--ContentsManager.pre_save_hook=course.outputs.clear_outputs_of_sources",
-        "--ContentsManager.hide_globs="
-        "['__pycache__', '*.pyc', '.ipynb_checkpoints', 'var', '.venv']",
         # Containers, CI and workshop VMs often run as root; Jupyter refuses unless told.
         *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),
-    ]
-
-
-def config_argv(config: Config) -> list[str]:
-    """Command-line form of a traitlets Config (the plan's nbgrader setup, the identity classes)."""
-    return [
-        f"--{section}.{name}={value}"
-        for section, traits in config.items()
-        for name, value in traits.items()
     ]
 
 
@@ -87,17 +64,20 @@ def serve(
     server exits on its own with an error (say, an address it cannot listen on).
     """
     course.data_path.mkdir(parents=True, exist_ok=True)
+    os.environ.update({k: v for k, v in voila_env().items() if k == "JUPYTER_PATH"})
     argv = server_argv(course, port=port, ip=ip, open_browser=open_browser, public_url=public_url)
     command = [sys.executable, "-m", "course.live", *([] if verbose else [QUIET]), *argv]
-    supervise(command, log=None if verbose else log_path(course, "serve"), name="course server")
+    # The formgrader reads nbgrader_config.py from the working directory: the course's.
+    log = None if verbose else log_path(course, "serve")
+    supervise(command, log=log, name="course server", cwd=course.root)
 
 
 def main(argv: list[str] | None = None) -> None:
     """The server process itself (``python -m course.live [--course-quiet] JUPYTER-OPTIONS``).
 
-    JupyterLab started the way ``jupyter lab`` starts it, plus the settings a command
-    line cannot carry (Python callables); then the event loop is wound down so the
-    process really exits (see ``_finish_event_loop``).
+    JupyterLab started the way ``jupyter lab`` starts it (the course extension gives it
+    the course's settings), its terminal quiet or not; then the event loop is wound
+    down so the process really exits (see ``_finish_event_loop``).
     """
     from jupyterlab.labapp import LabApp  # imported here: Jupyter imports course.live to load it
 
@@ -110,16 +90,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def process_config(*, quiet: bool) -> Config:
-    """What the server process adds to its command line: a Python callable, and its terminal.
-
-    * Voila's page frees its kernel when the tab closes with a POST that needs the
-      ``_xsrf`` cookie, which Voila's own page handler never sets (``course.present.room``).
-    * ``quiet``: the terminal gets the server's errors, its log file everything.
-    """
-    from course.present.room import set_xsrf_cookie
-
+    """What the server process adds for its terminal: with ``quiet``, the terminal gets
+    the server's errors, its log file everything."""
     config = Config()
-    config.VoilaConfiguration.prelaunch_hook = set_xsrf_cookie
     if quiet:
         config.ServerApp.logging_config = errors_on_stdout("ServerApp")
     return config

@@ -84,8 +84,12 @@ def hardest_tests(record: ClassRecord, limit: int | None = 10) -> list[ItemStat]
 def next_session(course: Course, now: datetime) -> Module | None:
     """The first module whose live session starts after ``now`` (wall-clock, course zone)."""
     moment = course.localize(now)
-    upcoming = [m for m in course.modules if m.live and course.localize(m.live.starts) > moment]
-    return min(upcoming, key=lambda m: course.localize(m.live.starts), default=None)
+    upcoming = [
+        (starts, m)
+        for m in course.modules
+        if m.live and (starts := course.localize(m.live.starts)) > moment
+    ]
+    return min(upcoming, key=lambda pair: pair[0], default=(None, None))[1]
 
 
 def not_ready(course: Course, record: ClassRecord, module_id: str) -> list[NotReady]:

@@ -2,24 +2,34 @@
 
 Each app is executed once (no server needed) and written as HTML with the widget
 state embedded, so its widgets show the state they had; they no longer compute.
-The widget renderer loads from a CDN, so the widgets themselves need a network;
-the notebook's text and the page around them do not.
+The page uses the kit's ``course-app`` template (header, accessibility fixes) and
+loads nothing from a network: the widget renderer and its fonts are copied from the
+kit into ``site/apps/assets/`` beside the pages, so the site works offline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import shutil
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import nbformat
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
 from course.kernels import private_kernel
-from course.plan import Course, Module
-from course.present.serve import header
+from course.plan import Course
+from course.present.serve import header, template_folders
 
 SITE_APPS = Path("site") / "apps"
+HERE = Path(__file__).resolve().parent
+WIDGETS = HERE / "static" / "widgets"
+TEMPLATES = HERE / "templates"
+ASSETS = "assets"
+T = TypeVar("T")
 
 
 def exported_name(notebook: str | Path) -> str:
@@ -32,25 +42,36 @@ def export_apps(course: Course, timeout: int = 180, *, log: Path | None = None) 
 
     The kernels' own output (not the cells') goes to ``log``, if given.
     """
-    modules = [m for m in course.modules if m.live and m.live.present]
-    if not modules:
+    sources = [course.root / m.live.present for m in course.modules if m.live and m.live.present]
+    if not sources:
         return []
     target = course.data_path / SITE_APPS
     target.mkdir(parents=True, exist_ok=True)
-    return asyncio.run(_export_all(course, modules, target, timeout, log))
+    copy_assets(target / ASSETS)
+    return _run_to_end(lambda: _export_all(course, sources, target, timeout, log))
+
+
+def _run_to_end(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run``, also where an event loop already runs in this thread (a notebook's
+    kernel, Playwright's sync API): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(lambda: asyncio.run(make())).result()
 
 
 async def _export_all(
-    course: Course, modules: list[Module], target: Path, timeout: int, log: Path | None
+    course: Course, sources: list[Path], target: Path, timeout: int, log: Path | None
 ) -> list[Path]:
-    jobs = [_export_one(course, m, target, timeout, log) for m in modules]
+    jobs = [_export_one(course, source, target, timeout, log) for source in sources]
     return list(await asyncio.gather(*jobs))
 
 
 async def _export_one(
-    course: Course, module: Module, target: Path, timeout: int, log: Path | None
+    course: Course, source: Path, target: Path, timeout: int, log: Path | None
 ) -> Path:
-    source = course.root / module.live.present
     notebook = nbformat.read(source, as_version=4)
     client = NotebookClient(
         notebook,
@@ -61,12 +82,24 @@ async def _export_one(
         **private_kernel(log),
     )
     await client.async_execute()
-    title = header(course)
-    banner = f"**{title['title']}** · {title['modules'].get(source.stem, module.title)}"
-    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(banner))
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True)
-    exporter.exclude_output_prompt = True
-    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": source.stem}})
+    exporter = HTMLExporter(
+        template_name="course-app",
+        extra_template_basedirs=[str(TEMPLATES)],
+        widget_renderer_url=f"{ASSETS}/widgets/embed.js",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    # The kit's Voila templates (for the shared header) before Jupyter's own folders.
+    exporter.template_paths = [*template_folders(), *exporter.template_paths]
+    resources = {"metadata": {"name": source.stem}, "course": header(course)}
+    html, _ = exporter.from_notebook_node(notebook, resources=resources)
     path = target / exported_name(source)
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def copy_assets(folder: Path) -> Path:
+    """The kit's widget renderer (html-manager's ``embed.js`` and its fonts) in ``folder``."""
+    shutil.copytree(WIDGETS, folder / "widgets", dirs_exist_ok=True)
+    return folder

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 import zmq
-from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from traitlets import Type
 
@@ -41,6 +41,6 @@ class RearmedChannel(AsyncZMQSocketChannel):
 class CourseKernelClient(AsyncKernelClient):
     """``AsyncKernelClient`` whose request channels cannot strand a reply (see module doc)."""
 
-    shell_channel_class = Type(RearmedChannel)  # type: ignore[assignment]
-    control_channel_class = Type(RearmedChannel)  # type: ignore[assignment]
-    stdin_channel_class = Type(RearmedChannel)  # type: ignore[assignment]
+    shell_channel_class = Type(RearmedChannel)
+    control_channel_class = Type(RearmedChannel)
+    stdin_channel_class = Type(RearmedChannel)

@@ -7,6 +7,7 @@ of its tree is killed (``course.processes.stop_tree``), nothing left behind.
 
 from __future__ import annotations
 
+import io
 import socket
 import subprocess
 import time
@@ -42,7 +43,7 @@ def running_voila(
         yield process
     finally:
         stop(process)
-        if log:
+        if isinstance(out, io.IOBase):
             out.close()
 
 

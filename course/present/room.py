@@ -14,22 +14,9 @@ from html import escape
 from typing import Any
 
 import tornado.web
-from tornado.web import RequestHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-
-def set_xsrf_cookie(handler: RequestHandler, *_: Any, **__: Any) -> None:
-    """Give a Voila page the ``_xsrf`` cookie that its kernel-shutdown request sends back.
-
-    When its tab closes, Voila's page sends ``POST voila/api/shutdown/<kernel>`` with
-    ``_xsrf`` read from ``document.cookie`` (the widgets-manager plugin of
-    ``share/jupyter/voila/labextensions``). Tornado sets that cookie only when a
-    handler reads ``xsrf_token``, and Voila's page handler never does: the request
-    was refused (403 "'_xsrf' argument missing") and the kernel kept its seat until
-    the server stopped. Also Voila's ``prelaunch_hook`` (``handler, notebook, cwd``),
-    which is how the course server's ``/voila/render`` pages get the cookie.
-    """
-    _ = handler.xsrf_token  # reading it sets the cookie on the response
+from course.present.xsrf import set_xsrf_cookie
 
 
 @dataclass
@@ -49,7 +36,7 @@ class Seats:
         While the pool refills, pool entries whose kernel has not started yet make this
         an undercount of at most the pool size: the cap errs on the side of letting in.
         """
-        pooled = kernel_manager.get_pool_size(notebook)
+        pooled: int = kernel_manager.get_pool_size(notebook)
         return max(0, len(kernel_manager.list_kernel_ids()) - pooled) + self.seating
 
     def full(self, kernel_manager: Any, notebook: str) -> bool:

@@ -105,6 +105,17 @@ def voila_env() -> dict[str, str]:
     return env
 
 
+def template_folders() -> list[str]:
+    """Folders holding ``voila/templates/…`` (the kit's Voila templates), for nbconvert:
+    the checkout's ``extensions/`` when there is one (an editable install's shared-data
+    copies are as old as the install), else Jupyter's data folders (a wheel's)."""
+    from jupyter_core.paths import jupyter_path
+
+    if (EXTENSIONS / "voila" / "templates" / "course").is_dir():
+        return [str(EXTENSIONS)]
+    return jupyter_path()
+
+
 def header(course: Course) -> dict[str, object]:
     """The template's header: the course title and, per app notebook name, its module."""
     modules = {

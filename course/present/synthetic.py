@@ -19,6 +19,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nbgrader.api import Gradebook
 
@@ -84,7 +85,7 @@ def write_events(course: Course, learners: list[SyntheticLearner]) -> None:
         database.dispose()
 
 
-def _event_row(course: Course, learner: str, index: int, check: Check) -> dict:
+def _event_row(course: Course, learner: str, index: int, check: Check) -> dict[str, Any]:
     module, exercise, success, scaled = check
     event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{KIT}synthetic:{learner}:{index}"))
     result = {"success": success, "score": {"scaled": scaled}}

@@ -132,7 +132,7 @@ def handlers_notebook(handlers: list[Any]) -> str:
     """The notebook path Voila serves in single-notebook mode ('' when serving a folder)."""
     for _pattern, handler, *options in handlers:
         if handler is CappedVoilaHandler and options and options[0].get("notebook_path"):
-            return options[0]["notebook_path"]
+            return str(options[0]["notebook_path"])
     return ""
 
 

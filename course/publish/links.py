@@ -20,12 +20,20 @@ def binder_link(course: Course, notebook: str) -> str | None:
 
 
 def nbgitpuller_link(course: Course, notebook: str) -> str | None:
-    """An nbgitpuller URL that clones or updates the course on the hub, then opens ``notebook``."""
+    """An nbgitpuller URL that clones or updates the course on the hub, then opens ``notebook``.
+
+    The course goes to ``~/<course id>``, where the kit's hub deployments start learners'
+    servers (``course.hub``: the server's root, with nbgitpuller told to clone beside it).
+    """
     repo = course.repository
     if repo is None or repo.hub is None:
         return None
-    folder = repo.url.rstrip("/").rsplit("/", 1)[-1]
     query = urlencode(
-        {"repo": repo.url, "branch": repo.branch, "urlpath": f"lab/tree/{folder}/{notebook}"}
+        {
+            "repo": repo.url,
+            "branch": repo.branch,
+            "targetpath": course.id,
+            "urlpath": f"lab/tree/{notebook}",
+        }
     )
     return f"{repo.hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"

@@ -9,7 +9,12 @@ to pytest's options). They need the kit's ``test`` extra (httpx, websockets, psu
 * ``CourseServer``: a real Jupyter server with the course extension, on loopback;
 * ``CollabServer`` and ``CollabClient``: jupyter-collaboration rooms without a browser;
 * ``PostgresServer``: a throwaway PostgreSQL server from Debian's binaries;
-* ``render``: a Voila page fetched with a deadline; ``free_port``.
+* ``render``: a Voila page fetched with a deadline; ``free_port``;
+* ``hub.Hub``: a real JupyterHub on loopback running a deployment's own configuration;
+* ``binder.BinderBuild``: Binder's steps from ``binder/`` in a fresh virtual environment;
+* ``browser``: Debian's Chromium, pages with the network refused, axe-core, screenshots;
+* ``kernel.run_cells``: cells run in a kernel a real server started;
+* ``node``: JupyterHub's proxy and axe-core from the npm registry, installed once.
 """
 
 from course.testing.commands import CourseCommand

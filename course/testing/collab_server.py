@@ -1,8 +1,9 @@
 """A real Jupyter server with jupyter-collaboration, as a subprocess on loopback.
 
-The server gets the course server's own settings (``course.live.server_argv``:
-root, pinned ystore, hidden folders) plus a token and, optionally, a document save
-delay. Jupyter's config, data and runtime folders point into the test's folder so
+The server gets the course server's own settings (the course extension applies
+``course.live.server_config``: pinned ystore, hidden folders...) and ``course serve``'s
+command line (``course.live.server_argv``) plus a token and a document save delay.
+Jupyter's config, data and runtime folders point into the test's folder so
 nothing leaks in from the machine; extensions that collaboration does not need
 are switched off, which makes a start take about 4 s instead of 13 s.
 
@@ -64,13 +65,11 @@ class CollabServer:
         return self.course.data_path / "test-jupyter"
 
     def argv(self) -> list[str]:
-        data = self.course.data_path
         args = server_argv(self.course, port=self.port, ip="127.0.0.1", open_browser=False)
         extra = [
             f"--IdentityProvider.token={self.token}",
             "--ServerApp.port_retries=0",
             "--ServerApp.allow_root=True",
-            f"--YDocExtension.session_store_path={data / 'collaboration_sessions.json'}",
             f"--YDocExtension.document_save_delay={self.save_delay}",
         ]
         # A setting given twice reaches extensions as a list ("db_path only accepts
@@ -82,13 +81,7 @@ class CollabServer:
         self.course.data_path.mkdir(parents=True, exist_ok=True)
         config = self.jupyter_dir / "config"
         config.mkdir(parents=True, exist_ok=True)
-        settings = {
-            "ServerApp": {"jpserver_extensions": dict.fromkeys(self.switched_off, False)},
-            # On the command line this setting sometimes reaches jupyter_server_fileid
-            # twice ("db_path only accepts one value, got 2"); the extension then
-            # fails to load and every collaboration session request is a 500.
-            "BaseFileIdManager": {"db_path": str(self.course.data_path / "file_id_manager.db")},
-        }
+        settings = {"ServerApp": {"jpserver_extensions": dict.fromkeys(self.switched_off, False)}}
         (config / "jupyter_server_config.json").write_text(json.dumps(settings))
         env = {
             **os.environ,

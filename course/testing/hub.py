@@ -1,174 +1,213 @@
-"""A real JupyterHub on loopback with the course server as one of its services.
+"""A real JupyterHub on loopback, running a deployment's own ``jupyterhub_config.py``.
 
-The hub (``jupyterhub``, and ``configurable-http-proxy`` on PATH: npm's, or Debian's
-``node-configurable-http-proxy`` whose modules live in /usr/share/nodejs) logs users in
-with one shared password and runs the course server as the managed service
-``course`` under ``/services/course/``, with the kit's hub identity provider: hub OAuth
-first, then the hub user mapped to the roster (``course.identity.hub``). Every hub user
-may reach the service (a role with ``access:services!service=course``); whether the
-course lets them in is the course's decision. ``client(user)`` logs a user in and
-returns a browser-like client that has done the OAuth dance with the service.
+``Hub`` writes a small configuration that loads the deployment's file first and then
+sets only what is this machine's: loopback ports, a run folder, a shared password
+for every user, ``SimpleLocalProcessSpawner`` (servers as the hub's own user, homes
+in the run folder) and configurable-http-proxy from the npm registry
+(``course.testing.node``). ``HubUser`` is one person's browser: it logs in with the
+hub's form, starts their server and follows hub OAuth to any server or service.
+
+Stopping ends the hub, its proxy, its services and every server it spawned.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shutil
+import secrets
 import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
-from course.identity.config import identity_config
-from course.live import server_argv
-from course.live.server import config_argv
-from course.plan import Course
 from course.testing.net import free_port
+from course.testing.node import node_bin
 
-PASSWORD = "hub-password-for-tests"
-SERVICE = "course"
-DEBIAN_NODE_MODULES = "/usr/share/nodejs"
-
-
-def proxy_command() -> str:
-    """configurable-http-proxy on PATH, or an error saying how to get it."""
-    found = shutil.which("configurable-http-proxy")
-    if found is None:
-        raise RuntimeError(
-            "configurable-http-proxy is not on PATH: apt-get install "
-            "node-configurable-http-proxy, or npm install configurable-http-proxy"
-        )
-    return found
+PASSWORD_BYTES = 12
 
 
-@dataclass
 class Hub:
-    """One hub with the course service; ``users`` may log in, ``stop`` ends both."""
+    """One hub process with ``deployment`` (a jupyterhub_config.py) as its configuration."""
 
-    course: Course
-    users: list[str]
-    folder: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
+    def __init__(
+        self,
+        run: Path,
+        deployment: Path,
+        *,
+        environment: Mapping[str, str] | None = None,
+        overrides: str = "",
+        own_login: bool = False,
+    ) -> None:
+        self.run, self.deployment = run, deployment
+        self.environment = dict(environment or {})
+        self.overrides = overrides  # extra configuration lines, after the machine's
+        self.own_login = own_login  # keep the deployment's authenticator (e.g. LTI 1.3)
+        self.port, self.api_port, self.hub_port = free_port(), free_port(), free_port()
+        self.password = secrets.token_urlsafe(PASSWORD_BYTES)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = run / "jupyterhub.log"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def service_url(self) -> str:
-        return f"{self.url}/services/{SERVICE}/"
+    def homes(self) -> Path:
+        return self.run / "homes"
 
     def config(self) -> str:
-        run = self.folder
-        service_port = free_port()
-        given = server_argv(self.course, port=service_port, ip="127.0.0.1", open_browser=False)
-        settings_of = dict(arg.split("=", 1) for arg in given)  # one value per setting
-        hub_identity = config_argv(identity_config(self.course.root, hub=True))
-        settings_of |= dict(arg.split("=", 1) for arg in hub_identity)
-        settings_of |= {
-            "--ServerApp.base_url": f"/services/{SERVICE}/",
-            "--ServerApp.allow_root": "True",
-            "--ServerApp.port_retries": "0",
-            "--CourseLiveApp.announce": "False",
-        }
-        argv = [f"{name}={value}" for name, value in settings_of.items()]
-        service = {
-            "name": SERVICE,
-            "url": f"http://127.0.0.1:{service_port}",
-            "command": [sys.executable, "-m", "jupyter_server", *argv],
-            "cwd": str(self.course.root),
-            "oauth_no_confirm": True,
-        }
-        settings = {
-            "JupyterHub.bind_url": self.url,
-            "JupyterHub.hub_ip": "127.0.0.1",
-            "JupyterHub.hub_port": free_port(),
-            "ConfigurableHTTPProxy.api_url": f"http://127.0.0.1:{free_port()}",
-            "ConfigurableHTTPProxy.command": [proxy_command()],
-            "ConfigurableHTTPProxy.pid_file": str(run / "proxy.pid"),
-            "JupyterHub.db_url": f"sqlite:///{run / 'jupyterhub.sqlite'}",
-            "JupyterHub.cookie_secret_file": str(run / "cookie_secret"),
-            "JupyterHub.authenticator_class": "shared-password",
-            "SharedPasswordAuthenticator.user_password": PASSWORD,
-            "Authenticator.allowed_users": set(self.users),
-            "JupyterHub.services": [service],
-            "JupyterHub.load_roles": [
-                {
-                    "name": "course-access",
-                    "users": self.users,
-                    "scopes": [f"access:services!service={SERVICE}"],
-                }
-            ],
-        }
-        lines = ["c = get_config()  # noqa"]
-        for name, value in settings.items():
-            lines.append(f"c.{name} = {value!r}")
-        return "\n".join(lines) + "\n"
-
-    def start(self, timeout: float = 120) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        config = self.folder / "jupyterhub_config.py"
-        config.write_text(self.config())
-        env = {**os.environ, "NODE_PATH": DEBIAN_NODE_MODULES}
-        log = (self.folder / "hub.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
-            cwd=self.folder,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        """The configuration file the hub runs: the deployment's, then this machine's."""
+        run, homes = self.run, str(self.homes() / "{username}")
+        return "\n".join(
+            [
+                "c = get_config()  # noqa: F821",
+                f"load_subconfig({str(self.deployment)!r})  # noqa: F821",
+                f"c.JupyterHub.bind_url = {self.url + '/'!r}",
+                "c.JupyterHub.hub_ip = '127.0.0.1'",
+                f"c.JupyterHub.hub_port = {self.hub_port}",
+                f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{self.api_port}'",
+                f"c.ConfigurableHTTPProxy.command = [{str(node_bin('configurable-http-proxy'))!r}]",
+                f"c.ConfigurableHTTPProxy.pid_file = {str(run / 'proxy.pid')!r}",
+                f"c.JupyterHub.db_url = 'sqlite:///{run / 'jupyterhub.sqlite'}'",
+                f"c.JupyterHub.cookie_secret_file = {str(run / 'cookie_secret')!r}",
+                *self._login(),
+                "c.JupyterHub.spawner_class = 'simple'",
+                f"c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}",
+                # As root (containers, CI) Jupyter servers refuse to start unless told.
+                *(["c.Spawner.args = ['--allow-root']"] if os.geteuid() == 0 else []),
+                "c.Spawner.http_timeout = 60",
+                "c.Spawner.start_timeout = 90",
+                self.overrides,
+            ]
         )
+
+    def _login(self) -> list[str]:
+        if self.own_login:
+            return []
+        return [
+            "c.JupyterHub.authenticator_class = 'shared-password'",
+            f"c.SharedPasswordAuthenticator.user_password = {self.password!r}",
+        ]
+
+    def start(self, timeout: float = 90) -> None:
+        self.run.mkdir(parents=True, exist_ok=True)
+        config = self.run / "jupyterhub_config.py"
+        config.write_text(self.config() + "\n")
+        env = {**os.environ, **self.environment}
+        for name in ("JUPYTERHUB_API_TOKEN", "COURSE_EVENTS_URL", "COURSE_LEARNER"):
+            env.pop(name, None)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+                cwd=self.run,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None or f"Service {SERVICE} exited" in self.log():
-                raise RuntimeError(f"the hub or its service exited: {self.log()[-3000:]}")
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyterhub exited: {self.tail()}")
             try:
-                status = httpx.get(f"{self.service_url}api/status", timeout=5).status_code
-                if status in (200, 302, 403):  # the service answers (it wants a login)
+                if httpx.get(f"{self.url}/hub/api/", timeout=5).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.3)
-        raise TimeoutError(f"hub or service not ready in {timeout} s: {self.log()[-3000:]}")
-
-    def client(self, user: str) -> httpx.Client:
-        """``user`` logged in to the hub and through the service's OAuth."""
-        client = httpx.Client(base_url=self.url, timeout=60, follow_redirects=True)
-        form = client.get("/hub/login")
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
-        data = {"username": user, "password": PASSWORD, **({"_xsrf": xsrf[1]} if xsrf else {})}
-        reply = client.post("/hub/login", data=data, follow_redirects=False)  # not to /spawn
-        if reply.status_code >= 400:
-            raise AssertionError(f"hub login of {user}: {reply.status_code} {reply.text[:300]}")
-        client.get(f"/services/{SERVICE}/lab")  # a page: its login redirect is the OAuth
-        return client
-
-    def log(self) -> str:
-        path = self.folder / "hub.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        raise RuntimeError(f"jupyterhub did not answer in {timeout} s: {self.tail()}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        """SIGTERM the hub (it stops its servers and services), then end any left behind."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        family = psutil.Process(self.process.pid).children(recursive=True)
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+        _, alive = psutil.wait_procs(family, timeout=10)
+        for process in alive:
+            process.kill()
+
+    def tail(self, size: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-size:] if self.log.exists() else ""
+
+    def user(self, name: str) -> HubUser:
+        return HubUser(self, name)
 
 
-def identity_of(client: httpx.Client) -> dict[str, Any]:
-    """The service's view of who ``client`` is (``/api/me``)."""
-    reply = client.get(f"/services/{SERVICE}/api/me")
-    reply.raise_for_status()
-    identity: dict[str, Any] = json.loads(reply.text)["identity"]
-    return identity
+class HubUser:
+    """One person's browser on the hub: cookies, the hub's login form, OAuth redirects."""
+
+    def __init__(self, hub: Hub, name: str) -> None:
+        self.hub, self.name = hub, name
+        self.client = httpx.Client(base_url=hub.url, timeout=60, follow_redirects=True)
+
+    def login(self) -> HubUser:
+        self.client.get("/hub/login").raise_for_status()
+        response = self.client.post(
+            "/hub/login?next=",
+            data={
+                "username": self.name,
+                "password": self.hub.password,
+                "_xsrf": self.xsrf("/hub/"),
+            },
+            follow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"{self.name} could not log in: {response.status_code}")
+        return self
+
+    def start_server(self, timeout: float = 120) -> None:
+        """Start this user's server through the hub's API (unless it runs) and wait until
+        it is ready."""
+        if self.get(f"/hub/api/users/{self.name}").json().get("servers", {}).get(""):
+            return
+        path = f"/hub/api/users/{self.name}/server"
+        response = self.post(path, follow_redirects=False)
+        if response.status_code not in (201, 202):
+            raise RuntimeError(f"{self.name}'s server: {response.status_code} {response.text}")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            model = self.get(f"/hub/api/users/{self.name}").json()
+            server = model.get("servers", {}).get("", {})
+            if server.get("ready"):
+                return
+            if not model.get("pending") and not server:
+                raise RuntimeError(f"{self.name}'s server stopped: {self.hub.tail()}")
+            time.sleep(0.5)
+        raise RuntimeError(f"{self.name}'s server not ready in {timeout} s: {self.hub.tail()}")
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        """A POST with the XSRF header Jupyter and the hub want from cookie-holding browsers."""
+        headers = {"X-XSRFToken": self.xsrf(path), **kwargs.pop("headers", {})}
+        return self.client.post(path, headers=headers, **kwargs)
+
+    def open(self, prefix: str) -> httpx.Response:
+        """Visit a server's or service's page, as a browser does before its API: the first
+        visit runs hub OAuth (redirects to the hub and back) and sets that server's cookies."""
+        response = self.get(prefix)
+        if response.status_code != 200:
+            raise RuntimeError(f"{self.name} at {prefix}: {response.status_code}")
+        return response
+
+    def xsrf(self, path: str) -> str:
+        """The ``_xsrf`` cookie of the server ``path`` belongs to (the longest cookie path)."""
+        found = [
+            cookie
+            for cookie in self.client.cookies.jar
+            if cookie.name == "_xsrf" and path.startswith(cookie.path)
+        ]
+        return max(found, key=lambda cookie: len(cookie.path)).value or "" if found else ""
+
+    def close(self) -> None:
+        self.client.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,27 +18,8 @@ from tests.live.helpers import open_poll
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1280, "height": 720}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -50,7 +30,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
-    browser: Any,
+    course_browser: Any,
     live_server: CourseServer,
     instructor: httpx.Client,
     live_session: dict[str, Any],
@@ -61,7 +41,7 @@ def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
     sid = live_session["id"]
     errors: list[str] = []
 
-    presenter_context = browser.new_context(viewport=PROJECTOR)
+    presenter_context = course_browser.new_context(viewport=PROJECTOR)
     presenter = presenter_context.new_page()
     presenter.on("pageerror", lambda error: errors.append(f"presenter: {error}"))
     presenter.goto(
@@ -71,7 +51,7 @@ def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
     expect(presenter.locator(".joinbox svg.qr")).to_be_visible()
     presenter.evaluate("window.__notReloaded = true")
 
-    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone_context = course_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()
     phone.on("pageerror", lambda error: errors.append(f"phone: {error}"))
     phone.goto(f"{live_server.url}/course/live/join")
@@ -115,12 +95,12 @@ def test_phone_participant_answers_and_presenter_chart_updates_without_reload(
 
 
 def test_instructor_starts_a_session_and_its_controls_reach_phone(
-    browser: Any, live_server: CourseServer, shots: Path
+    course_browser: Any, live_server: CourseServer, shots: Path
 ) -> None:
     from playwright.sync_api import expect
 
     errors: list[str] = []
-    desk_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk_context = course_browser.new_context(viewport={"width": 1280, "height": 900})
     desk = desk_context.new_page()
     desk.on("pageerror", lambda error: errors.append(f"control: {error}"))
     desk.goto(f"{live_server.url}/course/live/?token={live_server.token}")
@@ -134,7 +114,7 @@ def test_instructor_starts_a_session_and_its_controls_reach_phone(
     expect(desk.locator("#polls li")).to_have_count(5)
     live_session = {"id": sid, "join_code": desk.locator("header .code").inner_text()}
 
-    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone_context = course_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()
     phone.on("pageerror", lambda error: errors.append(f"phone: {error}"))
     phone.goto(f"{live_server.url}/course/live/join?code={live_session['join_code']}")

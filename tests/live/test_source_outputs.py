@@ -2,7 +2,7 @@
 
 Trying a lesson in JupyterLab used to fill the tracked file with outputs (and fail
 ``course check``). A real Jupyter server with the course's settings
-(``course.live.server_argv``), saving over REST as the classic editor does and from
+(``course.live.server_config``), saving over REST as the classic editor does and from
 a collaboration room as JupyterLab with real-time collaboration does.
 """
 

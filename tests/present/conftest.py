@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,7 +12,6 @@ from course.plan import Course, load_course
 from course.present import PresentOptions, voila_command
 from course.present.process import running_voila
 from course.testing import free_port
-from course.testing.browser import CHROMIUM, launch_chromium
 
 
 @pytest.fixture
@@ -41,16 +39,3 @@ def present_voila(tmp_path: Path) -> VoilaFactory:
             yield url
 
     return start
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, for the tests of one module."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()

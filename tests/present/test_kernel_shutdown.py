@@ -38,10 +38,10 @@ def status(url: str) -> dict[str, Any]:
 
 
 def test_closing_voila_tabs_shuts_their_kernels_down(
-    course: Course, present_voila: Any, browser: Any
+    course: Course, present_voila: Any, course_browser: Any
 ) -> None:
     with present_voila(course, APP, pool=0, max_kernels=4) as url:
-        context = browser.new_context()
+        context = course_browser.new_context()
         tabs = [context.new_page() for _ in range(2)]
         for tab in tabs:
             tab.goto(url, timeout=RENDER)
@@ -57,10 +57,10 @@ def test_closing_voila_tabs_shuts_their_kernels_down(
 
 
 def test_reloading_past_the_cap_is_still_served(
-    course: Course, present_voila: Any, browser: Any
+    course: Course, present_voila: Any, course_browser: Any
 ) -> None:
     with present_voila(course, APP, pool=0, max_kernels=2) as url:
-        context = browser.new_context()  # kept open: a tab closes, not the whole browser
+        context = course_browser.new_context()  # kept open: a tab closes, not the whole browser
         tab = context.new_page()
         answers = [tab.goto(url, timeout=RENDER).status]
         tab.wait_for_selector(WIDGET, timeout=RENDER)
@@ -78,7 +78,7 @@ def test_reloading_past_the_cap_is_still_served(
 
 
 def test_a_closed_tab_of_an_app_under_course_serve_frees_its_kernel(
-    sample_course: Path, browser: Any
+    sample_course: Path, course_browser: Any
 ) -> None:
     port, token = free_port(), "kernel-shutdown-test-token"
     base = f"http://127.0.0.1:{port}/"
@@ -86,7 +86,7 @@ def test_a_closed_tab_of_an_app_under_course_serve_frees_its_kernel(
     args = ("serve", "--no-browser", "--port", str(port))
     with CourseCommand(sample_course, *args, env={"JUPYTER_TOKEN": token}) as command:
         command.wait_for("Instructor (live sessions)")
-        context = browser.new_context()  # a fresh browser: no cookie from JupyterLab
+        context = course_browser.new_context()  # a fresh browser: no cookie from JupyterLab
         tab = context.new_page()
         tab.goto(f"{base}voila/render/{APP}?token={token}", timeout=RENDER)
         tab.wait_for_selector(WIDGET, timeout=RENDER)

@@ -111,7 +111,8 @@ def test_links_point_at_the_repository_and_the_notebook(mini_course: Path) -> No
     assert parse_qs(link.query) == {
         "repo": ["https://github.com/org/mini"],
         "branch": ["spring"],
-        "urlpath": ["lab/tree/mini/lesson-a.ipynb"],
+        "targetpath": [course.id],
+        "urlpath": ["lab/tree/lesson-a.ipynb"],
     }
 
 

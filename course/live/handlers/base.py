@@ -14,7 +14,6 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.extension.handler import ExtensionHandlerJinjaMixin, ExtensionHandlerMixin
 from jupyter_server.utils import url_path_join
-from pydantic import BaseModel
 from tornado import web
 from tornado.log import gen_log
 
@@ -86,7 +85,7 @@ class LiveHandler(KitErrors, ExtensionHandlerMixin, APIHandler):
         super().initialize(name)
         self.live = live
 
-    def body(self, model: type[BaseModel], limit: int = schemas.MAX_BODY) -> Any:
+    def body(self, model: type[schemas.Model], limit: int = schemas.MAX_BODY) -> schemas.Model:
         """The request body validated by ``model``; 413, 415 or 400 otherwise."""
         return schemas.parse(model, self.json(limit))
 

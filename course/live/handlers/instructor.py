@@ -17,6 +17,7 @@ from course.live import schemas
 from course.live.auth import instructor
 from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import join_url, qr_svg
+from course.live.server_settings import applied_settings
 
 # REST ---------------------------------------------------------------------------------------
 
@@ -208,3 +209,11 @@ class PresenterPage(InstructorPage):
         if module is None or module.live is None or module.live.present is None:
             return None
         return url_path_join(self.base_url, "voila/render", quote(module.live.present))
+
+
+class ServerSettingsHandler(LiveHandler):
+    """The course's settings as this server applied them (``course.live.server_settings``)."""
+
+    @instructor
+    async def get(self) -> None:
+        self.reply(applied_settings(self.serverapp))
