@@ -80,7 +80,7 @@ def _nbgrader(serverapp: Any) -> dict[str, Any]:
 
 def _identity(serverapp: Any) -> dict[str, Any]:
     """Who decides who is calling and what they may do, and how kernels are confined."""
-    from jupyter_client.provisioning import KernelProvisionerFactory
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
     provider = serverapp.identity_provider
     provisioners = KernelProvisionerFactory.instance(parent=serverapp)

@@ -22,8 +22,6 @@ import httpx
 from websockets.sync.client import ClientConnection, connect
 
 from course.identity import course_credentials
-from course.identity.config import identity_config
-from course.live.server import config_argv
 from course.plan import load_course
 from course.testing.net import free_port
 
@@ -70,7 +68,6 @@ class CourseServer:
             "--ServerApp.open_browser=False",
             "--ServerApp.allow_root=True",
             f"--ServerApp.jpserver_extensions={extensions!r}",
-            *config_argv(identity_config(self.course)),
         ]
         if self.db_url:
             argv.append(f"--CourseLiveApp.db_url={self.db_url}")

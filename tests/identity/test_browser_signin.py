@@ -8,7 +8,6 @@ Screenshots go to the test's tmp folder, or to ``$COURSE_SCREENSHOTS`` when it i
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +16,9 @@ import pytest
 from course.identity.sheet import signin_url
 from course.learn.events import EventLog
 from course.record.events import read_events
-from course.testing.browser import launch_chromium
 from tests.identity.conftest import Class
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -41,11 +29,11 @@ def shots(tmp_path: Path) -> Path:
 
 
 def test_a_learner_signs_in_runs_lesson_one_and_sees_their_progress(
-    browser: Any, classroom: Class, shots: Path
+    course_browser: Any, classroom: Class, shots: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = course_browser.new_page(viewport={"width": 1400, "height": 900})
     refused: list[str] = []
     page.on("response", lambda r: r.status == 403 and refused.append(r.url))
     page.goto(signin_url(classroom.server.url, classroom.codes["ada"]))  # what the QR code holds

@@ -181,22 +181,16 @@ def test_presenter_readiness_counts_the_whole_class(
 
 def presenter_readiness(server: CourseServer, session_id: int) -> str:
     """The readiness line of the session's presenter page, in Debian's chromium."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from course.testing.browser import launch_chromium
+    from course.testing.browser import chromium
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page()
-            page.goto(
-                f"{server.url}/course/live/sessions/{session_id}/present?token={server.token}"
-            )
-            line = page.locator("#readiness")
-            expect(line).to_contain_text("class:", timeout=30_000)
-            return str(line.inner_text())
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{server.url}/course/live/sessions/{session_id}/present?token={server.token}")
+        line = page.locator("#readiness")
+        expect(line).to_contain_text("class:", timeout=30_000)
+        return str(line.inner_text())
 
 
 def test_a_learner_only_the_gradebook_knows_is_in_the_record(tmp_path: Path) -> None:

@@ -23,13 +23,13 @@ class EventsHandler(LiveHandler):
     async def post(self) -> None:
         learner = events_learner(self, self.live.credentials)
         self.live.limiter.check("events", learner)
-        statements = self.statements(as_learner(self.list(), learner))
+        statements = self.statements(as_learner(self.posted(), learner))
         self.reply(await self.live.run(self.live.service.record_events, statements))
 
     def check_xsrf_cookie(self) -> None:
         """Kernels post with a credential header, never with cookies: no XSRF token to check."""
 
-    def list(self) -> list[Any]:
+    def posted(self) -> list[Any]:
         data = self.json(schemas.MAX_EVENTS_BODY)
         if not isinstance(data, list):
             raise Invalid("body: a JSON list of xAPI statements")
