@@ -126,6 +126,26 @@ def log_path(course: Course, command: str) -> Path:
     return course.data_path / "logs" / f"{command}.log"
 
 
+def roster_path(course: Course) -> Path:
+    """The class roster (personal data: names, emails, sign-in digests); never committed."""
+    return course.data_path / "roster.json"
+
+
+def secrets_folder(course: Course) -> Path:
+    """Keys the course server signs with (sign-in codes, event credentials); mode 0700."""
+    return course.data_path / "secrets"
+
+
+def workspaces_folder(course: Course) -> Path:
+    """Every learner's own workspace, one folder per roster id."""
+    return course.data_path / "workspaces"
+
+
+def workspace_folder(course: Course, learner: str) -> Path:
+    """A learner's own copies of the lessons and released exercises, and their progress store."""
+    return workspaces_folder(course) / learner
+
+
 def ensure_gradebook(course: Course) -> Path:
     """Create the data folder and nbgrader's gradebook, stamped with nbgrader's schema revision.
 

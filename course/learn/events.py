@@ -4,13 +4,23 @@ Every event is written locally first, so nothing is lost when the course server 
 down or the laptop is offline. When COURSE_EVENTS_URL is set, pending events go to
 it as a JSON list; they are marked sent only after a 2xx answer, and each carries a
 UUID so the server can drop a batch it has seen before (a lost response means a resend).
+
+Each batch carries the learner's event credential (``Authorization: Bearer …``; see
+``course.identity.credentials``): the one in the data folder's ``credential`` file
+when the course server wrote one there (it rewrites it when it issues a new one),
+else COURSE_EVENTS_TOKEN. It is read at every send, not kept with the events, so
+events queued offline under a credential since revoked go out with the current one,
+each once. A confined kernel reaches the server over a Unix socket:
+``http+unix://<percent-encoded socket path>/course/api/events``.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
+import socket
 import sqlite3
 import time
 import urllib.error
@@ -22,6 +32,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from course.learn.context import APP, current_course, data_folder, learner
 from course.learn.errors import LearnError
@@ -38,6 +49,8 @@ VERBS = {
     "completed": ADL + "completed",
 }
 DB_NAME = "events.sqlite"
+CREDENTIAL_FILE = "credential"
+UNIX_SCHEME = "http+unix"
 BATCH = 200
 PAUSE_AFTER_TIMEOUT = 30.0  # seconds without automatic sends after a server did not answer
 
@@ -58,6 +71,17 @@ CREATE INDEX IF NOT EXISTS events_pending ON events (sent, seq);
 """
 
 
+def actor(learner: str) -> dict[str, Any]:
+    """The xAPI actor of a learner's events: their learner id, as an account of the kit."""
+    return {"objectType": "Agent", "name": learner, "account": {"homePage": KIT, "name": learner}}
+
+
+def as_learner(statements: list[Any], learner: str) -> list[Any]:
+    """The statements with their actor replaced by ``learner``'s: a server takes the actor
+    from the credential that came with them, never from what the body says."""
+    return [{**s, "actor": actor(learner)} if isinstance(s, dict) else s for s in statements]
+
+
 def make_event(
     verb: str,
     kind: str,
@@ -73,7 +97,7 @@ def make_event(
     who = learner()
     event: dict[str, Any] = {
         "id": str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "name": who, "account": {"homePage": KIT, "name": who}},
+        "actor": actor(who),
         "verb": {"id": VERBS[verb], "display": {"en": verb}},
         "object": {
             "objectType": "Activity",
@@ -185,19 +209,28 @@ class EventLog:
             rows = db.execute(query + " ORDER BY seq", args).fetchall()
         return [json.loads(body) for (body,) in rows]
 
+    def credential(self) -> str | None:
+        """The credential to send now: the server's latest in the data folder, else ``token``."""
+        try:
+            written = (self.path.parent / CREDENTIAL_FILE).read_text().strip()
+        except OSError:
+            written = ""
+        return written or self.token
+
     def _post(self, url: str, events: list[dict[str, Any]]) -> bool:
         headers = {"Content-Type": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"token {self.token}"
-        request = urllib.request.Request(
-            url, data=json.dumps(events).encode(), headers=headers, method="POST"
-        )
+        credential = self.credential()
+        if credential:
+            headers["Authorization"] = f"Bearer {credential}"
+        body = json.dumps(events).encode()
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return bool(200 <= response.status < 300)
+            status = _send(url, body, headers, self.timeout)
+            if 200 <= status < 300:
+                return True
+            log.info("events server answered %s; %d events stay queued", status, len(events))
         except urllib.error.HTTPError as error:
             log.info("events server answered %s; %d events stay queued", error.code, len(events))
-        except (TimeoutError, urllib.error.URLError, OSError) as error:
+        except (TimeoutError, urllib.error.URLError, OSError, http.client.HTTPException) as error:
             if isinstance(getattr(error, "reason", error), TimeoutError):
                 self._paused_until = time.monotonic() + PAUSE_AFTER_TIMEOUT
             log.info("events server unreachable (%s); %d events stay queued", error, len(events))
@@ -218,6 +251,44 @@ class EventLog:
                 f"cannot save progress in {self.path}: {error}; "
                 "set COURSE_LEARNER_DATA to a folder you can write to"
             ) from error
+
+
+def _send(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST ``body``; the reply's status (urllib raises HTTPError for 4xx and 5xx)."""
+    parts = urlsplit(url)
+    if parts.scheme != UNIX_SCHEME:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    connection = _UnixConnection(unquote(parts.netloc), timeout)
+    try:
+        connection.request("POST", parts.path or "/", body=body, headers=headers)
+        return int(connection.getresponse().status)
+    finally:
+        connection.close()
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP over a Unix socket: how a kernel without network reaches the course server."""
+
+    def __init__(self, socket_path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = socket_path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+def unix_url(socket_path: Path, path: str) -> str:
+    """The ``http+unix://`` URL of ``path`` (e.g. /course/api/events) on a Unix socket."""
+    return f"{UNIX_SCHEME}://{quote(str(socket_path), safe='')}{path}"
 
 
 def _ids(rows: list[tuple[str, str]]) -> list[tuple[str]]:

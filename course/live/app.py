@@ -9,7 +9,6 @@ channels (``runtime.Live``) are handed to every handler through its route kwargs
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -19,6 +18,9 @@ from jupyter_server.utils import url_path_join
 from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, default, validate
 
 from course.errors import CourseNotFound
+from course.identity.credentials import course_credentials
+from course.identity.environment import events_environment, server_person
+from course.identity.kernels import CourseKernelManager
 from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
 from course.live.routes import routes
@@ -27,8 +29,8 @@ from course.live.server_config import apply_course_config, served_folder
 from course.live.service import LiveService
 from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
+from course.record.roster import load_roster
 
-TOKEN_FILE = "live-events-token"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -49,12 +51,6 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         config=True,
         help="SQLAlchemy URL of the live-session store, e.g. postgresql+psycopg://u@host/db. "
         "Default: SQLite (WAL) at <course data folder>/live.sqlite.",
-    )
-    events_token = Unicode(
-        "",
-        config=True,
-        help="Token learners' kernels send with progress events (Authorization: token …). "
-        f"Default: a random one kept in <course data folder>/{TOKEN_FILE}.",
     )
     max_participants = Int(2000, config=True, help="Joins allowed per live session.")
     push_interval = Float(
@@ -86,8 +82,10 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     kernel_environment = Bool(
         True,
         config=True,
-        help="Give kernels COURSE_EVENTS_URL, COURSE_EVENTS_TOKEN and COURSE_LEARNER, so "
-        "learners' progress events come to this server.",
+        help="On a server without the kit's kernel manager (a plain jupyter lab, a hub's "
+        "single-user server), give kernels COURSE_EVENTS_URL, COURSE_LEARNER and an event "
+        "credential of the server's one person (COURSE_EVENTS_TOKEN), so their progress "
+        "events come to this server. The kit's kernel manager gives each kernel its own.",
     )
 
     live: Live
@@ -134,7 +132,7 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         rates = DEFAULT_RATES | {k: Rate(*v) for k, v in self.rate_limits.items()}
         self.live = Live(
             service,
-            events_token=self.events_token or _stored_token(_data(course) / TOKEN_FILE),
+            credentials=course_credentials(course),
             limiter=RateLimiter(rates),
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
@@ -152,16 +150,14 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
             from course.live.pages import announce
 
             announce(serverapp, public_url=self.public_url)
-        if not self.kernel_environment:
-            return
+        if not self.kernel_environment or isinstance(serverapp.kernel_manager, CourseKernelManager):
+            return  # the kit's kernel manager gives every kernel its own credential
         url = url_path_join(
             f"http://127.0.0.1:{serverapp.port}", serverapp.base_url, "course/api/events"
         )
-        os.environ["COURSE_EVENTS_URL"] = url
-        os.environ["COURSE_EVENTS_TOKEN"] = self.live.events_token
-        learner = os.environ.get("JUPYTERHUB_USER") or os.environ.get("COURSE_LEARNER")
-        if learner:
-            os.environ["COURSE_LEARNER"] = learner
+        course = self.live.service.course
+        person = server_person(load_roster(course))
+        os.environ.update(events_environment(self.live.credentials, person, url))
 
     async def stop_extension(self) -> None:
         self.live.close()
@@ -187,13 +183,3 @@ def _count(config: Any) -> int:
 def _data(course: Course) -> Path:
     course.data_path.mkdir(parents=True, exist_ok=True)
     return course.data_path
-
-
-def _stored_token(path: Path) -> str:
-    """A token that survives restarts, readable only by the server's user."""
-    if path.exists():
-        return path.read_text().strip()
-    token = secrets.token_urlsafe(32)
-    path.touch(mode=0o600)
-    path.write_text(token)
-    return token

@@ -12,19 +12,24 @@ here and nowhere else:
   secret stored only as a hash. It opens that session's ``/me`` routes and nothing
   else; Jupyter's APIs (kernels, contents) do not know it. Handlers using it are the
   only ones marked ``allow_unauthenticated``, and their routes say so.
-* ``check_events_token``: learners' kernels send progress events with the events
-  token (or any Jupyter token).
+* ``events_learner``: a learner's kernel posts progress events with its own event
+  credential (``Authorization: Bearer $COURSE_EVENTS_TOKEN``, signed and revocable,
+  see ``course.identity.credentials``). The credential's subject is the actor of the
+  events; whatever actor the body names is replaced. Nothing else opens that route.
+* ``signed_in_learner``: the roster id of a request made by a learner who signed in
+  (their personal code, or their hub user), so a live participant is that learner.
 """
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from jupyter_server.auth.decorator import authorized, ws_authenticated
 from tornado import web
 
+from course.identity.credentials import CredentialError, Credentials, bearer
+from course.identity.users import CourseUser
 from course.live.errors import Forbidden
 from course.live.participants import Member
 
@@ -76,18 +81,23 @@ def member_of(handler: web.RequestHandler, members: Members, session_id: int) ->
     return member
 
 
-def check_events_token(handler: Any, events_token: str) -> None:
-    """A learner's kernel (``Authorization: token $COURSE_EVENTS_TOKEN``) or a Jupyter
-    token; Forbidden otherwise. A login cookie alone is not enough: events carry no
-    XSRF token."""
-    header = handler.request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() in ("token", "bearer") and _same(token.strip(), events_token):
-        return
-    if handler.current_user is not None and handler.token_authenticated:
-        return
-    raise Forbidden("send Authorization: token $COURSE_EVENTS_TOKEN")
+def events_learner(handler: web.RequestHandler, credentials: Credentials) -> str:
+    """The learner whose event credential this request carries, or Forbidden.
+
+    A login cookie or a Jupyter token is not enough: events carry no XSRF token, and
+    only a credential says whose events they are.
+    """
+    token = bearer(handler.request.headers.get("Authorization", ""))
+    if not token:
+        raise Forbidden("send the kernel's event credential: Authorization: Bearer <credential>")
+    try:
+        return credentials.verify(token).subject
+    except CredentialError as error:
+        raise Forbidden(f"event credential refused ({error.reason}): {error}") from None
 
 
-def _same(given: str, expected: str) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+def signed_in_learner(handler: web.RequestHandler) -> str | None:
+    """The roster id of the request's user if they signed in as a learner; None for the
+    instructor and for someone holding only a join code."""
+    user = handler.current_user
+    return user.learner if isinstance(user, CourseUser) and user.is_learner else None

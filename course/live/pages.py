@@ -17,6 +17,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import segno
 from jupyter_server.utils import url_path_join
 
+from course.identity.provider import CourseIdentity
+from course.identity.sheet import signin_url
+
 PAGES = "/course/live"
 WILDCARD = ("", "0.0.0.0", "::")
 
@@ -47,7 +50,9 @@ def announce(serverapp: Any, out: IO[str] | None = None, public_url: str = "") -
     Call it once the server listens (the port is known), e.g. from the extension's
     ``_start_jupyter_server_extension``. With ``public_url`` (the server's URL as other
     devices reach it) the learner and join URLs use it; the instructor URL, holding the
-    token, stays the server's own. Returns the URLs it printed.
+    token, stays the server's own. On a server with the kit's identity provider the
+    learners' URL is the sign-in page (their personal code); otherwise JupyterLab.
+    Returns the URLs it printed.
     """
     out = out or sys.stdout
     base = serverapp.connection_url  # http://host:port/base/ (the host name for 0.0.0.0)
@@ -57,8 +62,9 @@ def announce(serverapp: Any, out: IO[str] | None = None, public_url: str = "") -
     token = getattr(serverapp.identity_provider, "token", "") or ""
     query = f"?{urlencode({'token': token})}" if token else ""
     public = public_url or base
+    signs_in = isinstance(serverapp.identity_provider, CourseIdentity)
     urls = {
-        "learners": url_path_join(public, "lab"),
+        "learners": signin_url(public) if signs_in else url_path_join(public, "lab"),
         "instructor": url_path_join(base, PAGES) + "/" + query,
         "join": join_url(public, "/"),
     }
@@ -68,7 +74,8 @@ def announce(serverapp: Any, out: IO[str] | None = None, public_url: str = "") -
     if serverapp.ip in ("127.0.0.1", "localhost", "::1") and not public_url:
         print("  (listening on loopback only: start with --ip 0.0.0.0 for phones)", file=out)
     print(f"  Participants join at (QR code above): {urls['join']}", file=out)
-    print(f"  Learners (JupyterLab): {urls['learners']}", file=out)
+    learners = "Learners sign in (personal code)" if signs_in else "Learners (JupyterLab)"
+    print(f"  {learners}: {urls['learners']}", file=out)
     print(f"  Instructor (live sessions): {urls['instructor']}", file=out)
     out.flush()
     return urls

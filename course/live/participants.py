@@ -1,6 +1,7 @@
 """Participants of live sessions: joining with a code, and who holds a cookie secret.
 
-A participant is one row per session, named or anonymous. Joining returns a random
+A participant is one row per session, named or anonymous, and, when they joined
+signed in as a learner (not anonymously), with their roster id. Joining returns a random
 secret for the participant's cookie; the store keeps only its hash, and ``member``
 finds the participant again from the secret (cached: a participant never changes
 session). Whether a request holds the right cookie is ``course.live.auth``'s check.
@@ -58,8 +59,14 @@ class Participants:
         self.store, self.max_participants = store, max_participants
         self._members: dict[str, Member] = {}
 
-    def join(self, code: str, name: str | None, anonymous: bool) -> Joined:
-        """Join the open session with this code; the secret goes into the cookie."""
+    def join(
+        self, code: str, name: str | None, anonymous: bool, learner: str | None = None
+    ) -> Joined:
+        """Join the open session with this code; the secret goes into the cookie.
+
+        ``learner`` is the roster id of a signed-in learner; an anonymous join keeps none
+        (anonymous means the instructor's views cannot tell who answered).
+        """
         secret = secrets.token_urlsafe(32)
         with self.store.session() as db:
             row = db.scalar(
@@ -75,6 +82,7 @@ class Participants:
                 session_id=row.id,
                 name=None if anonymous else name,
                 anonymous=anonymous,
+                learner=None if anonymous else learner,
                 secret_hash=secret_hash(secret),
             )
             db.add(person)

@@ -1,18 +1,17 @@
 """Readiness on the presenter page: the class record's readiness, counted over the participants.
 
 The rule and the numbers are the class record's (``course.record.mastery``), read
-from the same gradebook and events the dashboard reads. What is live's own is the
-step from a participant to a learner id, and today that is a stand-in: participants
-join with a code and a display name and carry no learner id, so ``learner_ids``
-matches the display name to an id, case-insensitively. When issue 12's roster and
-sign-in give participants their learner id, that function is what goes away.
-Anonymous participants cannot be matched, so the reply gives both the participants'
-and all learners' numbers.
+from the same gradebook and events the dashboard reads, and its learners are the
+roster's (``load_class``). What is live's own is which learners are in the room: a
+participant is a learner when they joined signed in as one (their roster id, stored
+with the participant; see ``course.live.auth.signed_in_learner``), never by the name
+they typed. Join-code participants and anonymous ones are counted, not matched, so
+the reply gives both the participants' and the whole class's numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from course.plan import Course
@@ -21,19 +20,18 @@ from course.record import readiness as class_readiness
 from course.record.store import Database
 
 
-def learner_ids(names: Sequence[str], learners: Collection[str]) -> list[str]:
-    """The learner id of each display name that matches one (case-insensitively), in order."""
-    by_name = {learner.casefold(): learner for learner in learners}
-    return [by_name[name.casefold()] for name in names if name and name.casefold() in by_name]
-
-
 def readiness(
-    course: Course, module_id: str, store: Database, names: Sequence[str]
+    course: Course, module_id: str, store: Database, learners: Sequence[str], *, joined: int
 ) -> dict[str, Any]:
-    """The share of participants (and of all known learners) ready for this module's session."""
+    """The share of the signed-in participants (and of the class) ready for this module.
+
+    ``learners`` are the roster ids of the participants who signed in, ``joined`` how
+    many joined at all. A participant whose id is not (or no longer) on the roster is
+    not one of the class's learners: joined, but not known.
+    """
     record = load_class(course, events=store.engine)
     standing = class_readiness(course, record, module_id)
-    known = learner_ids(names, record.learners)
+    known = sorted({learner for learner in learners if learner in record.learners})
     known_ready = [learner for learner in known if learner in standing.ready]
     return {
         "module": module_id,
@@ -42,7 +40,7 @@ def readiness(
             for m in standing.prerequisites
             if m.exercise is not None
         ],
-        "participants": _part(len(names), len(known), len(known_ready)),
+        "participants": _part(joined, len(known), len(known_ready)),
         "learners": _part(len(record.learners), len(record.learners), len(standing.ready)),
     }
 

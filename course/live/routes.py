@@ -47,9 +47,12 @@ Participant (only the cookie set by join; no Jupyter auth; each route says so be
   PUT    live/sessions/S/me/votes/Q            upvote, idempotent → question
   WS     live/sessions/S/me/ws                 participant channel
 
-Learner kernels: ``POST events`` with a JSON list of xAPI statements and
-``Authorization: token $COURSE_EVENTS_TOKEN`` (or Jupyter auth) → 200
-{received, stored, duplicates}; statements are stored once per ``id``.
+Learner kernels: ``POST events`` with a JSON list of xAPI statements and the kernel's
+event credential, ``Authorization: Bearer $COURSE_EVENTS_TOKEN`` → 200 {received,
+stored, duplicates}; statements are stored once per ``id``, each with the credential's
+learner as its actor (the body's actor is replaced); 403 without a valid credential
+(a Jupyter token or login cookie is not one). Confined kernels reach this one route
+over the server's Unix socket (``course.identity.events_socket``).
 
 Shapes. session {id, module, title, state, current_poll_id, join_code*, created_at*}
 (* instructor only). poll {id, key, position, kind: single|multiple|numeric|text,
@@ -133,7 +136,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/me/ws", sockets.ParticipantSocket),  # no Jupyter auth: cookie
         (f"{PAGES}/join", participant.JoinPage),  # public
         (f"{PAGES}/s/{S}", participant.ParticipantPage),  # no Jupyter auth: cookie
-        # learner kernels: NO Jupyter auth needed; the events token (or a Jupyter token)
+        # learner kernels: NO Jupyter auth; their own event credential (auth.events_learner)
         (f"{API}/events", learner_events.EventsHandler),
         # anything else under the API: a JSON 404, before any auth
         (f"{API}/.*", NotFoundHandler),

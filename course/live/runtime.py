@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
+from course.identity.credentials import Credentials
 from course.live.channels import Channels
 from course.live.polling import AnswerArgs
 from course.live.ratelimit import RateLimiter
@@ -26,7 +27,7 @@ MAX_BATCH = 500  # answers per transaction
 class Live:
     """What the handlers share: the service, its worker thread, limits and channels.
 
-    ``events_token`` is what learners' kernels send with progress events;
+    ``credentials`` verify the event credentials learners' kernels post with;
     ``public_url`` is "" or the server's URL as participants reach it, ending in ``/``.
     """
 
@@ -34,13 +35,13 @@ class Live:
         self,
         service: LiveService,
         *,
-        events_token: str,
+        credentials: Credentials,
         limiter: RateLimiter,
         push_interval: float,
         workers: int,
         public_url: str = "",
     ) -> None:
-        self.service, self.events_token, self.limiter = service, events_token, limiter
+        self.service, self.credentials, self.limiter = service, credentials, limiter
         self.public_url = public_url
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
         self.channels = Channels(self._update, interval=push_interval)

@@ -41,7 +41,7 @@ def server_argv(
         f"--ServerApp.ip={ip}",
         f"--ServerApp.open_browser={open_browser}",
         # Enabled by the kit's jupyter_server_config.d too; here whatever the install.
-        "--ServerApp.jpserver_extensions={'course.live': True}",
+        "--ServerApp.jpserver_extensions={'course.live': True, 'course.identity': True}",
         "--CourseLiveApp.announce=True",
         # Containers, CI and workshop VMs often run as root; Jupyter refuses unless told.
         *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else []),

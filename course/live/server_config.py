@@ -21,6 +21,7 @@ from typing import Any
 
 from traitlets.config import Config
 
+from course.identity.config import identity_config
 from course.layout import nbgrader_config
 from course.plan import Course
 from course.present.serve import header
@@ -51,6 +52,9 @@ def course_config(course: Course) -> Config:
     # Saving a source notebook of the plan drops its outputs (course check wants none).
     config.ContentsManager.pre_save_hook = "course.outputs.clear_outputs_of_sources"
     config.ContentsManager.hide_globs = list(HIDDEN)
+    # Who may do what: the instructor by token, learners by their code, each in their own
+    # workspace with confined kernels (course.identity.config).
+    config.merge(identity_config(course.root))
     return config
 
 

@@ -78,6 +78,24 @@ def _nbgrader(serverapp: Any) -> dict[str, Any]:
     }
 
 
+def _identity(serverapp: Any) -> dict[str, Any]:
+    """Who decides who is calling and what they may do, and how kernels are confined."""
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    provider = serverapp.identity_provider
+    provisioners = KernelProvisionerFactory.instance(parent=serverapp)
+    return {
+        "ServerApp.identity_provider_class": _name(type(provider)),
+        "ServerApp.authorizer_class": _name(type(serverapp.authorizer)),
+        "ServerApp.kernel_manager_class": _name(type(serverapp.kernel_manager)),
+        "ServerApp.session_manager_class": _name(type(serverapp.session_manager)),
+        "KernelProvisionerFactory.default_provisioner_name": (
+            provisioners.default_provisioner_name
+        ),
+        "CourseIdentity.course_root": getattr(provider, "course_root", None),
+    }
+
+
 def _route_kwargs(router: Any, path: str) -> Iterator[dict[str, Any]]:
     """The kwargs of every tornado route (nested routers too) whose pattern holds ``path``."""
     for rule in router.rules:
@@ -102,4 +120,11 @@ def _name(thing: Any) -> str | None:
     return f"{thing.__module__}.{thing.__qualname__}"
 
 
-READERS: tuple[Reader, ...] = (_contents, _kernels, _collaboration, _voila, _nbgrader)
+READERS: tuple[Reader, ...] = (
+    _contents,
+    _kernels,
+    _collaboration,
+    _voila,
+    _nbgrader,
+    _identity,
+)

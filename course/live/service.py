@@ -79,8 +79,10 @@ class LiveService:
 
     # participants
 
-    def join(self, code: str, name: str | None, anonymous: bool) -> Joined:
-        return self._participants.join(code, name, anonymous)
+    def join(
+        self, code: str, name: str | None, anonymous: bool, learner: str | None = None
+    ) -> Joined:
+        return self._participants.join(code, name, anonymous, learner)
 
     def member(self, secret: str) -> Member | None:
         return self._participants.member(secret)

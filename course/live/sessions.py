@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from course.live import participants, rows, views
+from course.live import rows, views
 from course.live.errors import NotFound
 from course.live.polling import Polling
 from course.live.polls import module_polls
@@ -74,15 +74,14 @@ class Sessions:
         """How many participants reached mastery of the session's prerequisite modules."""
         with self.store.session() as db:
             module_id = rows.get(db, LiveSession, session_id).module_id
-            named = db.scalars(
-                select(Participant.name).where(
-                    Participant.session_id == session_id, Participant.anonymous.is_(False)
+            joined = db.execute(
+                select(Participant.learner, Participant.anonymous).where(
+                    Participant.session_id == session_id
                 )
-            )
-            names = [name for name in named if name is not None]
-            anonymous = participants.count(db, session_id) - len(names)
-        report = readiness(self.course, module_id, self.store, names)
-        report["participants"]["anonymous"] = anonymous
+            ).all()
+        learners = [learner for learner, _ in joined if learner]
+        report = readiness(self.course, module_id, self.store, learners, joined=len(joined))
+        report["participants"]["anonymous"] = sum(1 for _, anonymous in joined if anonymous)
         return report
 
     def _new_code(self, db: Session) -> str:

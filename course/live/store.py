@@ -61,13 +61,18 @@ class Group(Base):
 
 
 class Participant(Base):
-    """Someone who joined with the code; only the hash of their cookie secret is stored."""
+    """Someone who joined with the code; only the hash of their cookie secret is stored.
+
+    ``learner`` is their roster id when they joined signed in as a learner (and not
+    anonymously): readiness counts participants by it.
+    """
 
     __tablename__ = "live_participants"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(60), nullable=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    learner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("live_groups.id"), nullable=True)
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

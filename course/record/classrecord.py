@@ -20,15 +20,18 @@ from course.layout import gradebook_path
 from course.plan import Course
 from course.record.events import Event, dedupe, read_events, read_log
 from course.record.gradebook import Submission, TestScore, read_gradebook
+from course.record.roster import load_roster
 
 
 @dataclass(frozen=True)
 class ClassRecord:
     """A class, by learner id: everyone known, every event, submission and test score.
 
-    ``learners`` are the gradebook's students and everyone with an event or a
-    submission (so it holds students without any work). With the roster of issue 12
-    they become the roster's learners.
+    ``learners`` are the roster's learners (``course.record.roster``) once there is
+    a roster: the class is who is enrolled, whatever else posted events (the
+    instructor trying a lesson) or sits in the gradebook. Without a roster they are
+    the gradebook's students and everyone with an event or a submission (so it holds
+    students without any work).
     """
 
     learners: frozenset[str]
@@ -48,7 +51,10 @@ def load_class(
     logged = (event for folder in learner_logs for event in read_log(course, folder))
     found = dedupe([*read_events(course, events), *logged])
     grades = read_gradebook(gradebook_path(course))
+    roster = load_roster(course)
     learners = (
-        grades.students | {e.learner for e in found} | {s.learner for s in grades.submissions}
+        set(roster.ids)
+        if len(roster)
+        else grades.students | {e.learner for e in found} | {s.learner for s in grades.submissions}
     )
     return ClassRecord(frozenset(learners), tuple(found), grades.submissions, grades.tests)

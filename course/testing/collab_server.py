@@ -53,6 +53,8 @@ class CollabServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
+    switched_off: list[str] = field(default_factory=lambda: list(UNNEEDED))
+    module: str = "jupyter_server"  # what ``python -m`` runs: "course.live" is course serve's
 
     @property
     def url(self) -> str:
@@ -79,7 +81,7 @@ class CollabServer:
         self.course.data_path.mkdir(parents=True, exist_ok=True)
         config = self.jupyter_dir / "config"
         config.mkdir(parents=True, exist_ok=True)
-        settings = {"ServerApp": {"jpserver_extensions": dict.fromkeys(UNNEEDED, False)}}
+        settings = {"ServerApp": {"jpserver_extensions": dict.fromkeys(self.switched_off, False)}}
         (config / "jupyter_server_config.json").write_text(json.dumps(settings))
         env = {
             **os.environ,
@@ -90,7 +92,7 @@ class CollabServer:
         self.starts += 1
         log = (self.jupyter_dir / f"server-{self.starts}.log").open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", *self.argv()],
+            [sys.executable, "-m", self.module, *self.argv()],
             cwd=self.jupyter_dir,
             env=env,
             stdout=log,

@@ -1,7 +1,10 @@
 """A real Jupyter server with the ``course`` extension, in a subprocess on loopback.
 
-Only the course extension is enabled (JupyterLab, Voila and nbgrader stay off) so a
-server starts in seconds; ``kill()`` is a SIGKILL, for the crash-and-restart tests.
+Only the course's extensions are enabled (``course.live``, and ``course.identity`` with
+the kit's identity classes, as ``course serve`` configures them; JupyterLab, Voila and
+nbgrader stay off) so a server starts in seconds; ``kill()`` is a SIGKILL, for the
+crash-and-restart tests. ``credential(learner)`` is what that learner's kernel would
+hold to post events; ``learner(code)`` signs a learner in with their personal code.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection, connect
 
+from course.identity import course_credentials
+from course.plan import load_course
 from course.testing.net import free_port
 
 OTHERS_OFF = {
@@ -50,7 +55,7 @@ class CourseServer:
         return f"http://127.0.0.1:{self.port}"
 
     def argv(self) -> list[str]:
-        extensions = {"course.live": True, **OTHERS_OFF}
+        extensions = {"course.live": True, "course.identity": True, **OTHERS_OFF}
         argv = [
             sys.executable,
             "-m",
@@ -106,6 +111,16 @@ class CourseServer:
         return httpx.Client(
             base_url=self.url, headers={"Authorization": f"token {self.token}"}, timeout=30
         )
+
+    def credential(self, learner: str) -> str:
+        """A fresh event credential of ``learner``, as the server gives their kernels."""
+        return course_credentials(load_course(self.course)).issue(learner)
+
+    def learner(self, code: str) -> httpx.Client:
+        """A browser-like client signed in with a learner's personal code."""
+        from course.testing.classroom import sign_in
+
+        return sign_in(self.anonymous(), code).client
 
     def anonymous(self) -> httpx.Client:
         """A client without any Jupyter credentials (a participant's browser)."""

@@ -19,7 +19,11 @@ from course.testing import CourseCommand, free_port
 pytestmark = pytest.mark.slow
 
 ALARMS = re.compile(r"WARNING|ERROR|Traceback|Warning:|nbgrader_config|\[W |\[E ")
-SERVE_URLS = ("Participants join at", "Learners (JupyterLab):", "Instructor (live sessions):")
+SERVE_URLS = (
+    "Participants join at",
+    "Learners sign in (personal code):",
+    "Instructor (live sessions):",
+)
 
 
 def last_lines(text: str, count: int) -> list[str]:
@@ -49,6 +53,7 @@ def test_course_serve_prints_its_urls_last_and_logs_to_a_file(sample_course: Pat
     labels = [next((x for x in SERVE_URLS if line.strip().startswith(x)), line) for line in urls]
     assert labels == list(SERVE_URLS), stdout
     assert f"http://127.0.0.1:{port}/course/live/join" in urls[0]
+    assert urls[1].endswith(f"http://127.0.0.1:{port}/course/signin")  # no token for learners
     assert stderr == ""
     assert not ALARMS.search(stdout), stdout
     log = log_path(load_course(sample_course), "serve").read_text()

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import ThreadingUnixStreamServer
 from typing import Any
 
 import nbformat
@@ -16,6 +17,7 @@ import pytest
 from nbclient import NotebookClient
 
 from course.learn import checkmode
+from course.learn.events import unix_url
 
 FILES = Path(__file__).parent / "files"
 MINI = Path(__file__).parent.parent / "plan" / "files" / "mini"
@@ -101,15 +103,18 @@ class EventsServer:
     ``failing`` makes it answer 503; ``stop()`` closes the port; ``start()`` reopens it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, socket_path: Path | None = None) -> None:
         self.batches: list[list[dict[str, Any]]] = []
         self.headers: list[dict[str, str]] = []
         self.failing = False
         self.port = 0
-        self._server: ThreadingHTTPServer | None = None
+        self.socket_path = socket_path  # listen on this Unix socket instead of TCP
+        self._server: ThreadingHTTPServer | ThreadingUnixStreamServer | None = None
 
     @property
     def url(self) -> str:
+        if self.socket_path:
+            return unix_url(self.socket_path, "/course/api/events")
         return f"http://127.0.0.1:{self.port}/course/api/events"
 
     @property
@@ -133,8 +138,12 @@ class EventsServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.port = self._server.server_address[1]
+        if self.socket_path:
+            self.socket_path.unlink(missing_ok=True)
+            self._server = ThreadingUnixStreamServer(str(self.socket_path), Handler)
+        else:
+            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+            self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:

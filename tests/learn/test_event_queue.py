@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from course.learn import EventLog, event_log, exercise, quiz
-from course.learn.events import DB_NAME
+from course.learn.events import CREDENTIAL_FILE, DB_NAME
+from tests.learn.conftest import EventsServer
 
 RunCells = Callable[[list[str], Path], list[str]]
 
@@ -56,7 +57,7 @@ def test_offline_events_are_sent_once_when_the_server_is_back(
 
     assert events_server.ids == [first["id"], second["id"], third["id"]]
     assert len(events_server.batches) == 1
-    assert events_server.headers[0]["Authorization"] == "token s3cret"
+    assert events_server.headers[0]["Authorization"] == "Bearer s3cret"
     assert log.pending() == 0
     assert log.flush() == 0 and len(events_server.batches) == 1  # nothing sent twice
 
@@ -93,7 +94,7 @@ def test_a_kernel_sends_its_events_to_the_server(
     assert "1 of 1 tests passed" in outputs[0] and "a: done" in outputs[1]
     verbs = [e["verb"]["display"]["en"] for batch in events_server.batches for e in batch]
     assert verbs == ["checked", "completed"]
-    assert events_server.headers[0]["Authorization"] == "token kernel-token"
+    assert events_server.headers[0]["Authorization"] == "Bearer kernel-token"
     assert event_log().pending() == 0 and len(event_log().read()) == 2
 
 
@@ -107,3 +108,36 @@ def test_unwritable_data_folder_is_a_note_not_a_crash(
     result = one.check()
     assert result.passed
     assert "progress not saved" in result.text() and "COURSE_LEARNER_DATA" in result.text()
+
+
+def test_the_credential_the_server_wrote_wins_and_is_read_at_each_send(
+    course_dir: Path, learner: Path, events_server
+) -> None:
+    log = EventLog(learner, events_server.url, token="from-the-environment")
+    log.record("completed", "module", "a")
+    (learner / CREDENTIAL_FILE).write_text("first-credential\n")
+    log.record("completed", "module", "b")
+    (learner / CREDENTIAL_FILE).write_text("renewed-credential")
+    log.record("completed", "module", "a")
+    assert [h["Authorization"] for h in events_server.headers] == [
+        "Bearer from-the-environment",
+        "Bearer first-credential",
+        "Bearer renewed-credential",
+    ]
+
+
+def test_events_go_over_a_unix_socket(course_dir: Path, learner: Path, tmp_path: Path) -> None:
+    server = EventsServer(socket_path=tmp_path / "events.sock")
+    server.start()
+    try:
+        log = EventLog(learner, server.url, token="c")
+        assert server.url.startswith("http+unix://%2F")
+        event = log.record("completed", "module", "a")
+        assert server.ids == [event["id"]] and log.pending() == 0
+        server.stop()
+        later = log.record("completed", "module", "b")  # the socket is gone: queued
+        assert log.pending() == 1
+        server.start()
+        assert log.flush() == 1 and server.ids == [event["id"], later["id"]]
+    finally:
+        server.stop()

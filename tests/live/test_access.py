@@ -96,7 +96,28 @@ def test_cross_site_posts_are_refused(live_server, live_session, join) -> None:
     assert ada.get(f"/course/api/live/sessions/{live_session['id']}/me").json()["questions"] == []
 
 
-def test_events_need_the_events_token(live_server) -> None:
+@pytest.mark.parametrize("authorization", ["", "token wrong", "Bearer cev1.e30.forged"])
+def test_events_need_an_event_credential(live_server, authorization: str) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
     with live_server.anonymous() as kernel:
-        reply = kernel.post("/course/api/events", json=[], headers={"Authorization": "token wrong"})
+        reply = kernel.post("/course/api/events", json=[], headers=headers)
     assert reply.status_code == 403
+
+
+def test_the_instructors_jupyter_token_is_not_an_event_credential(instructor) -> None:
+    """Only a credential says whose events they are; the instructor's token names nobody."""
+    reply = instructor.post("/course/api/events", json=[])
+    assert reply.status_code == 403 and "credential" in reply.json()["message"]
+
+
+def test_a_revoked_credential_is_refused(live_server) -> None:
+    from course.identity import course_credentials
+    from course.plan import load_course
+
+    credential = live_server.credential("revoked-one")
+    course_credentials(load_course(live_server.course)).revoke("revoked-one")
+    with live_server.anonymous() as kernel:
+        reply = kernel.post(
+            "/course/api/events", json=[], headers={"Authorization": f"Bearer {credential}"}
+        )
+    assert reply.status_code == 403 and "revoked" in reply.json()["message"]

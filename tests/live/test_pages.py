@@ -142,6 +142,20 @@ def test_announce_prints_three_urls_and_a_terminal_qr() -> None:
     assert len(qr_lines) > 10
 
 
+def test_announce_sends_learners_to_the_sign_in_page_of_a_course_identity_server() -> None:
+    from course.identity.provider import CourseIdentityProvider
+
+    server = SimpleNamespace(
+        connection_url="http://10.0.0.5:8888/",
+        identity_provider=CourseIdentityProvider(token="abc123"),
+        ip="10.0.0.5",
+    )
+    out = io.StringIO()
+    urls = pages.announce(server, out)
+    assert urls["learners"] == "http://10.0.0.5:8888/course/signin"
+    assert "abc123" not in urls["learners"] and "Learners sign in" in out.getvalue()
+
+
 def test_announce_ends_with_the_urls_below_the_qr_code() -> None:
     server = SimpleNamespace(
         connection_url="http://127.0.0.1:8888/",

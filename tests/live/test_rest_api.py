@@ -121,7 +121,7 @@ def test_participants_readiness_and_export(instructor, live_session, join) -> No
     people = instructor.get(f"/course/api/live/sessions/{sid}/participants").json()
     assert [p["name"] for p in people] == ["Ada", None]
     readiness = instructor.get(f"/course/api/live/sessions/{sid}/readiness").json()
-    assert readiness["participants"]["total"] == 1 and readiness["participants"]["anonymous"] == 1
+    assert readiness["participants"]["total"] == 2 and readiness["participants"]["anonymous"] == 1
     poll = open_poll(instructor, live_session, "m1-collections")
     ada.put(f"/course/api/live/sessions/{sid}/me/answers/{poll['id']}", json={"value": [0, 2]})
     export = instructor.get(f"/course/api/live/sessions/{sid}/export.csv")

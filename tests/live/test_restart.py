@@ -47,8 +47,7 @@ def run_a_class_then_kill_and_restart(server: CourseServer) -> None:
         "object": {"id": "x:m2-filter"},
         "timestamp": "2027-01-20T10:00:00Z",
     }
-    token = (server.course / "var" / "live-events-token").read_text() if not server.db_url else None
-    headers = {"Authorization": f"token {token}"} if token else dict(boss.headers)
+    headers = {"Authorization": f"Bearer {server.credential('p0')}"}
     assert boss.post("/course/api/events", json=[event], headers=headers).json()["stored"] == 1
     before = boss.get(f"/course/api/live/sessions/{sid}").json()
 

@@ -58,7 +58,7 @@ def test_migrations_build_exactly_the_models_schema_in_wal_mode(tmp_path: Path) 
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": _models_table})
         assert compare_metadata(context, [Base.metadata, ProgressEvent.metadata]) == []
-        for chain, head in ((LIVE, "0001"), (EVENTS, "r0001")):
+        for chain, head in ((LIVE, "0002"), (EVENTS, "r0001")):
             opts = {"version_table": chain.version_table}
             assert MigrationContext.configure(connection, opts=opts).get_current_revision() == head
     with sqlite3.connect(tmp_path / "s.sqlite") as db:
@@ -193,23 +193,29 @@ def test_learner_events_are_stored_once_per_id(service) -> None:
     assert service.record_events(batch[1:]) == {"received": 2, "stored": 0, "duplicates": 2}
 
 
-def test_readiness_counts_participants_at_mastery_from_events(service) -> None:
+def test_readiness_counts_signed_in_participants_by_learner_id(service) -> None:
+    from course.record.roster import Learner, Roster, save_roster
+
+    save_roster(service.course, Roster([Learner("ada"), Learner("bo"), Learner("cy")]))
     session = service.create_session("m1")
-    for name in ("ada", "Bo", "cy"):
-        service.join(session["join_code"], name, False)
-    service.join(session["join_code"], None, True)
+    service.join(session["join_code"], "Anything", False, "ada")  # typed name does not matter
+    service.join(session["join_code"], "bo", False)  # the name of a learner, not signed in
+    service.join(session["join_code"], None, False, "bo")
+    service.join(session["join_code"], None, False, "bo")  # a second tab: still one learner
+    service.join(session["join_code"], None, True, "cy")  # anonymous: no learner id kept
+    service.join(session["join_code"], "zed", False, "zed")  # signed in once, since removed
     events = [statement("ada", 1.0), statement("bo", 0.5), statement("bo", 0.9), statement("zed")]
     service.record_events([parse(Statement, e) for e in events])
     report = service.readiness(session["id"])
     assert report["prerequisites"] == [{"module": "m1", "assignment": "ps1", "mastery": 0.8}]
     assert report["participants"] == {
-        "total": 3,
+        "total": 6,
         "known": 2,
         "ready": 2,
         "share": 1.0,
         "anonymous": 1,
     }
-    assert report["learners"]["total"] == 3 and report["learners"]["ready"] == 3
+    assert report["learners"] == {"total": 3, "known": 3, "ready": 2, "share": 2 / 3}
 
 
 def test_export_neutralises_spreadsheet_formulas(service) -> None:

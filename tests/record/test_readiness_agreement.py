@@ -1,14 +1,16 @@
 """The dashboard and the presenter page's readiness give the same numbers for every learner.
 
-A five-learner class, written through the stores real learners fill, then read by the
-dashboard (``course.present``) and by a real course server's readiness endpoint.
+A five-learner class on the roster, written through the stores real learners fill,
+then read by the dashboard (``course.present``) and by a real course server's
+readiness endpoint, where each learner signs in with their personal code and joins
+the session: readiness knows them by their roster id, whatever name they type.
 Every expected value is worked out by hand here. ps1 has 14 points, ps2 15; mastery
 is 0.8 for m1 and m2; the m2 session's prerequisites are m2, then m1.
 
 - ana: ps1 14/14 = 1.0, ps2 12/15 = 0.8: ready for m1 and for m2.
 - ben: practice only, m1 (1.0 + 0.7) / 2 = 0.85; nothing in m2: ready for m1 only.
 - cleo: ps1 2/14; nothing in m2: below in m1 and m2.
-- dan: a gradebook student with no work at all: a learner, ready for nothing.
+- dan: on the roster, with no work at all: a learner, ready for nothing.
 - eve: practice only, m1 best of 0.9 and 0.6 = 0.9; m2 (1.0 + 0.8) / 2 = 0.9: ready for both.
 """
 
@@ -19,10 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from course.identity.codes import issue_codes
+from course.identity.keys import course_key
 from course.plan import Course, load_course
 from course.present import funnel, not_ready
 from course.present.synthetic import SyntheticLearner, write_class
 from course.record import load_class
+from course.record.roster import Learner, Roster, save_roster
 from course.testing import CourseServer
 from tests.sample import copy_sample_course
 
@@ -67,7 +72,7 @@ SHARES = {  # learner → module → share, by hand
     "eve": {"m1": 0.9, "m2": 0.9},
 }
 READY = {"m1": {"ana", "ben", "eve"}, "m2": {"ana", "eve"}}
-NAMES = {"ana": "Ana", "ben": "ben", "cleo": "CLEO", "dan": "dan", "eve": "eve"}  # as typed
+TYPED = {"ana": "A.", "ben": "Benjamin", "cleo": "eve", "dan": "D", "eve": "cleo"}  # any name
 
 
 @pytest.fixture(scope="module")
@@ -78,33 +83,46 @@ def course_with_class(tmp_path_factory: pytest.TempPathFactory) -> Course:
 
 
 @pytest.fixture(scope="module")
-def server(course_with_class: Course) -> Iterator[CourseServer]:
+def codes(course_with_class: Course) -> dict[str, str]:
+    """The class on the roster, each learner with a personal sign-in code."""
+    roster = Roster(Learner(learner.name) for learner in CLASS)
+    issued = issue_codes(roster, course_key(course_with_class, "signin-codes"))
+    save_roster(course_with_class, roster)
+    return issued
+
+
+@pytest.fixture(scope="module")
+def server(course_with_class: Course, codes: dict[str, str]) -> Iterator[CourseServer]:
     server = CourseServer(course_with_class.root)
     server.start()
     yield server
     server.stop()
 
 
-def readiness_of(server: CourseServer, module: str, names: list[str | None]) -> dict:
-    """A new session of ``module``, joined under these names (None: anonymous)."""
+def readiness_of(server: CourseServer, codes: dict[str, str], module: str, people: list) -> dict:
+    """A new session of ``module``, joined by these people: ``("learner", id)`` signs in
+    with the learner's code first (and types a name of their own), ``("code", name)``
+    only has the join code (None: anonymous). The reply has the session's id too."""
     with server.instructor() as instructor:
         session = instructor.post("/course/api/live/sessions", json={"module": module}).json()
-        for name in names:
-            with server.anonymous() as person:
-                body = {"code": session["join_code"], "name": name, "anonymous": name is None}
-                if name is None:
-                    del body["name"]
-                assert person.post("/course/api/live/join", json=body).status_code == 201
+        for kind, who in people:
+            person = server.learner(codes[who]) if kind == "learner" else server.anonymous()
+            name = TYPED[who] if kind == "learner" else who
+            body = {"code": session["join_code"], "anonymous": name is None}
+            if name:
+                body["name"] = name
+            assert person.post("/course/api/live/join", json=body).status_code == 201
+            person.close()
         reply = instructor.get(f"/course/api/live/sessions/{session['id']}/readiness")
         assert reply.status_code == 200, reply.text
-        return reply.json()
+        return {**reply.json(), "session": session["id"]}
 
 
 @pytest.mark.parametrize("module", ["m1", "m2"])
 def test_dashboard_lists_exactly_the_learners_not_ready_by_hand(
-    course_with_class: Course, module: str
+    course_with_class: Course, codes: dict[str, str], module: str
 ) -> None:
-    record = load_class(course_with_class)
+    record = load_class(course_with_class)  # the class is the roster
     assert record.learners == set(SHARES)
     found = {r.learner: r for r in not_ready(course_with_class, record, module)}
     assert set(found) == set(SHARES) - READY[module]
@@ -115,28 +133,64 @@ def test_dashboard_lists_exactly_the_learners_not_ready_by_hand(
 
 
 @pytest.mark.parametrize("module", ["m1", "m2"])
-def test_presenter_readiness_agrees_on_every_learner(server: CourseServer, module: str) -> None:
-    for learner, name in NAMES.items():
-        report = readiness_of(server, module, [name])
+def test_presenter_readiness_agrees_on_every_learner(
+    server: CourseServer, codes: dict[str, str], module: str
+) -> None:
+    for learner in SHARES:
+        report = readiness_of(server, codes, module, [("learner", learner)])
         assert report["participants"]["known"] == 1, learner
         assert report["participants"]["ready"] == (learner in READY[module]), learner
 
 
-def test_presenter_readiness_counts_the_whole_class(server: CourseServer) -> None:
-    report = readiness_of(server, "m2", [*NAMES.values(), "Zed", None])
+def test_a_name_typed_without_signing_in_is_no_learner(
+    server: CourseServer, codes: dict[str, str]
+) -> None:
+    report = readiness_of(server, codes, "m1", [("code", "ana"), ("code", "Ana")])
+    assert report["participants"] == {
+        "total": 2,
+        "known": 0,
+        "ready": 0,
+        "share": None,
+        "anonymous": 0,
+    }
+
+
+@pytest.mark.browser
+def test_presenter_readiness_counts_the_whole_class(
+    server: CourseServer, codes: dict[str, str]
+) -> None:
+    people = [("learner", learner) for learner in SHARES] + [("code", "Zed"), ("code", None)]
+    report = readiness_of(server, codes, "m2", people)
     assert report["prerequisites"] == [
         {"module": "m2", "assignment": "ps2", "mastery": 0.8},
         {"module": "m1", "assignment": "ps1", "mastery": 0.8},
     ]
     assert report["participants"] == {
-        "total": 6,
+        "total": 7,
         "known": 5,
         "ready": 2,
         "share": 0.4,
         "anonymous": 1,
     }
-    # dan has no work but is a student in the gradebook: one of the class's five learners
+    # dan has no work but is on the roster: one of the class's five learners
     assert report["learners"] == {"total": 5, "known": 5, "ready": 2, "share": 0.4}
+    assert presenter_readiness(server, report["session"]) == (
+        "Readiness: 2 of 5 signed-in learners here ready (40%) · class: 2 of 5 learners ready"
+    )
+
+
+def presenter_readiness(server: CourseServer, session_id: int) -> str:
+    """The readiness line of the session's presenter page, in Debian's chromium."""
+    from playwright.sync_api import expect
+
+    from course.testing.browser import chromium
+
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{server.url}/course/live/sessions/{session_id}/present?token={server.token}")
+        line = page.locator("#readiness")
+        expect(line).to_contain_text("class:", timeout=30_000)
+        return str(line.inner_text())
 
 
 def test_a_learner_only_the_gradebook_knows_is_in_the_record(tmp_path: Path) -> None:

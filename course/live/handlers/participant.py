@@ -15,7 +15,7 @@ from tornado import web
 
 from course.errors import CourseError
 from course.live import schemas
-from course.live.auth import member_of, set_participant_cookie
+from course.live.auth import member_of, set_participant_cookie, signed_in_learner
 from course.live.errors import Forbidden
 from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import PAGES
@@ -50,9 +50,10 @@ class JoinHandler(ParticipantHandler):
         address = self.request.remote_ip
         # Only failed joins cost a token: a classroom behind one router joins at once.
         self.live.limiter.ensure("join-failure", address)
+        learner = signed_in_learner(self)  # a learner who signed in joins as themselves
         try:
             joined = await self.live.run(
-                self.live.service.join, spec.code, spec.name, spec.anonymous
+                self.live.service.join, spec.code, spec.name, spec.anonymous, learner
             )
         except CourseError:
             self.live.limiter.spend("join-failure", address)

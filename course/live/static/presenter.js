@@ -52,8 +52,8 @@
       const p = report.participants;
       const l = report.learners;
       const parts = [];
-      if (p.known) parts.push(`${p.ready} of ${p.known} matched participants ready (${Math.round(100 * p.share)}%)`);
-      else parts.push("no participant matched to a learner yet");
+      if (p.known) parts.push(`${p.ready} of ${p.known} signed-in learners here ready (${Math.round(100 * p.share)}%)`);
+      else parts.push("no signed-in learner has joined yet");
       if (l.total) parts.push(`class: ${l.ready} of ${l.total} learners ready`);
       $("readiness").textContent = `Readiness: ${parts.join(" · ")}`;
     } catch (error) {

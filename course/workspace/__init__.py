@@ -1,0 +1,1 @@
+"""A learner's own workspace on the course server: copies, confined kernels, own progress."""
