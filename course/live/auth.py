@@ -32,6 +32,8 @@ from course.identity.credentials import CredentialError, Credentials, bearer
 from course.identity.users import CourseUser
 from course.live.errors import Forbidden
 from course.live.participants import Member
+from course.plan import Course
+from course.record.roster import load_roster
 
 RESOURCE = "course"
 COOKIE_PREFIX = "course-live-"
@@ -96,8 +98,18 @@ def events_learner(handler: web.RequestHandler, credentials: Credentials) -> str
         raise Forbidden(f"event credential refused ({error.reason}): {error}") from None
 
 
-def signed_in_learner(handler: web.RequestHandler) -> str | None:
+def signed_in_learner(handler: web.RequestHandler, course: Course) -> str | None:
     """The roster id of the request's user if they signed in as a learner; None for the
-    instructor and for someone holding only a join code."""
+    instructor and for someone holding only a join code.
+
+    On a hub's workshop service the user is JupyterHub's (``jupyterhub-singleuser``
+    always puts the hub's identity provider in charge): their hub name is mapped to
+    the roster as a learner's own server maps it (``Roster.for_hub_user``).
+    """
     user = handler.current_user
-    return user.learner if isinstance(user, CourseUser) and user.is_learner else None
+    if isinstance(user, CourseUser):
+        return user.learner if user.is_learner else None
+    if user is not None and getattr(user, "hub_user", None):
+        learner = load_roster(course).for_hub_user(user.username)
+        return learner.id if learner else None
+    return None

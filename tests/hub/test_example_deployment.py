@@ -15,6 +15,7 @@ import pytest
 
 from course.hub import SERVICE
 from course.plan import load_course
+from course.record.roster import Learner, Roster, save_roster
 from course.testing.hub import Hub, HubUser
 
 pytestmark = pytest.mark.slow
@@ -162,3 +163,37 @@ def test_a_learner_gets_403_on_the_workshops_instructor_routes(
     applied = ada.get(f"{WORKSHOP}course/api/server/settings").json()
     ystore = load_course(course_of(course_hub)).data_path / "jupyter_ystore.db"
     assert applied["SQLiteYStore.db_path"] == str(ystore)
+
+
+def test_a_hub_learner_joins_the_workshop_session_as_their_roster_id(
+    course_hub: Hub, people: dict[str, HubUser]
+) -> None:
+    """Signed in to the hub, a learner joins a live session without a code of their own:
+    the workshop maps their hub name to the roster (here s0042), and readiness counts them."""
+    alice, ada = people["alice"], people["ada"]
+    course = load_course(course_of(course_hub))
+    roster = save_roster(course, Roster([Learner("s0042", "Alice", "Liddell", hub_user="alice")]))
+    try:
+        sign_in_to_workshop(alice)
+        sign_in_to_workshop(ada)
+        started = ada.post(f"{WORKSHOP}course/api/live/sessions", json={"module": "m2"})
+        assert started.status_code == 201, started.text
+        session = started.json()
+        joined = alice.post(
+            f"{WORKSHOP}course/api/live/join", json={"code": session["join_code"], "name": "A"}
+        )
+        assert joined.status_code == 201, joined.text
+        stranger = course_hub.user("nobody").client
+        assert (
+            stranger.post(
+                f"{WORKSHOP}course/api/live/join", json={"code": session["join_code"], "name": "N"}
+            ).status_code
+            == 201
+        )  # a code alone still lets anyone in, as a guest
+        readiness = ada.get(f"{WORKSHOP}course/api/live/sessions/{session['id']}/readiness")
+        assert readiness.status_code == 200, readiness.text
+        assert readiness.json()["participants"]["total"] == 2
+        assert readiness.json()["participants"]["known"] == 1  # alice, as s0042
+        assert readiness.json()["learners"]["total"] == 1  # the roster is the class
+    finally:
+        roster.unlink()

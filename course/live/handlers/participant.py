@@ -50,7 +50,8 @@ class JoinHandler(ParticipantHandler):
         address = self.request.remote_ip
         # Only failed joins cost a token: a classroom behind one router joins at once.
         self.live.limiter.ensure("join-failure", address)
-        learner = signed_in_learner(self)  # a learner who signed in joins as themselves
+        # A learner who signed in (a code, or the hub) joins as themselves.
+        learner = signed_in_learner(self, self.live.service.course)
         try:
             joined = await self.live.run(
                 self.live.service.join, spec.code, spec.name, spec.anonymous, learner
