@@ -145,6 +145,12 @@ INSTRUCTOR_ROUTES = [
     ("GET", "course/live/"),
     ("GET", "api/contents"),
     ("POST", "api/kernels"),
+    # nbgrader's formgrader only asks for a login; course.live.formgrader_guard adds the
+    # Authorizer's say, or any hub learner would read every grade here.
+    ("GET", "formgrader/api/assignments"),
+    ("GET", "formgrader/api/students"),
+    ("GET", "formgrader/gradebook"),
+    ("POST", "formgrader/api/assignment/ps1/release"),
 ]
 
 
