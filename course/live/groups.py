@@ -80,8 +80,10 @@ def split_members(
 ) -> list[tuple[str, ...]]:
     """Split members into balanced groups (sizes differ by at most one).
 
-    ``size`` is the largest group wanted; ``count`` the number of groups; give
-    exactly one. The order does not depend on how members arrived: they are sorted,
+    ``size`` is the group size wanted; ``count`` the number of groups; give exactly
+    one. A split by size leaves no one alone: rather than a group of one, one group
+    gets a member more than ``size`` (3 members in groups of 2 make one group of 3).
+    Only a size of 1, or a count that asks for it, gives groups of one. The order does not depend on how members arrived: they are sorted,
     then shuffled with ``seed``, so the same seed always gives the same groups.
     """
     if (size is None) == (count is None):
@@ -95,6 +97,8 @@ def split_members(
         if size < 1:
             raise GroupError(f"group size must be at least 1, not {size}")
         count = math.ceil(len(members) / size)
+        if size > 1 and count > 1 and len(members) // count < 2:
+            count -= 1  # the last member would be alone: they join a group instead
     assert count is not None
     if count < 1 or count > len(members):
         raise GroupError(

@@ -26,6 +26,19 @@ def test_split_by_size_never_exceeds_the_size_and_balances():
     assert sorted(m for g in groups for m in g) == sorted(PEOPLE)
 
 
+@pytest.mark.parametrize(
+    ("people", "size", "sizes"),
+    [(3, 2, [3]), (5, 2, [3, 2]), (7, 2, [3, 2, 2]), (4, 3, [2, 2]), (9, 4, [3, 3, 3])],
+)
+def test_split_by_size_leaves_no_one_alone(people: int, size: int, sizes: list[int]) -> None:
+    groups = split_members(PEOPLE[:people], size=size, seed=1)
+    assert [len(g) for g in groups] == sizes
+
+
+def test_a_count_that_asks_for_it_gives_groups_of_one() -> None:
+    assert [len(g) for g in split_members(PEOPLE[:3], count=2, seed=1)] == [2, 1]
+
+
 def test_split_by_count_balances_sizes():
     groups = split_members(PEOPLE, count=3, seed=1)
     assert [len(g) for g in groups] == [4, 3, 3]
