@@ -146,6 +146,12 @@ def test_instructor_starts_a_session_and_its_controls_reach_phone(
     expect(phone.locator("input[name=answer]").first).to_be_disabled()
     desk.screenshot(path=shots / "control.png", full_page=True)
     phone.screenshot(path=shots / "participant-revealed.png", full_page=True)
+
+    desk.get_by_role("button", name="End session").click()
+    expect(phone.locator("#ended")).to_have_text(re.compile("This session has ended"))
+    expect(phone.locator("#connection")).to_have_text("ended")
+    expect(phone.locator("#ask-form")).to_be_hidden()
+    expect(phone.locator("#poll-waiting")).to_be_hidden()
     assert errors == []
     phone_context.close()
     desk_context.close()

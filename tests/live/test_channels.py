@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -98,3 +99,25 @@ def test_channels_refuse_the_wrong_role(live_server, live_session, join) -> None
     with live_server.anonymous() as stranger, pytest.raises(InvalidStatus) as refused:
         live_server.ws(f"/course/api/live/sessions/{sid}/me/ws", stranger)
     assert refused.value.response.status_code == 403
+
+
+def test_ending_the_session_reaches_every_phone_at_once(
+    live_server, instructor, live_session, join
+):
+    sid = live_session["id"]
+    poll = open_poll(instructor, live_session, "m1-types")
+    phones = [join(live_session, f"p{i}") for i in range(3)]
+    with ExitStack() as stack:
+        sockets = [
+            stack.enter_context(live_server.ws(f"/course/api/live/sessions/{sid}/me/ws", p))
+            for p in phones
+        ]
+        for ws in sockets:
+            assert json.loads(ws.recv(timeout=15))["poll"]["state"] == "open"
+        ended = instructor.patch(f"/course/api/live/sessions/{sid}", json={"state": "ended"})
+        assert ended.status_code == 200, ended.text
+        for ws in sockets:  # no one has to post anything for the phones to learn it
+            frames = frames_until(ws, lambda f: f["type"] == "poll", timeout=5)
+            sessions = [f["session"] for f in frames if f["type"] == "session"]
+            assert [s["state"] for s in sessions] == ["ended"]
+            assert (frames[-1]["poll"]["id"], frames[-1]["poll"]["state"]) == (poll["id"], "closed")

@@ -50,7 +50,9 @@ class SessionHandler(LiveHandler):
         change = self.body(schemas.SessionChange)
         sid = int(session_id)
         session = await self.live.run(self.live.service.change_session, sid, change.state)
-        self.touch(sid, ("session", 0))
+        # Ending closes the open poll: phones hear of both at once, not at the next question.
+        current = session["current_poll_id"]
+        self.touch(sid, ("session", 0), *([("poll", current)] if current else []))
         self.reply(session)
 
 

@@ -14,9 +14,19 @@
       document.title = state.session.title;
     }
     if (state.me) $("who").textContent = state.me.anonymous ? "anonymous" : state.me.name;
+    renderEnded();
     renderPoll();
     renderQuestions();
     renderGroup();
+  }
+
+  // an ended session: said at the top, and nothing left to send ----------------------------
+
+  function renderEnded() {
+    const ended = Boolean(state.session && state.session.state === "ended");
+    $("ended").hidden = !ended;
+    $("ask-form").hidden = ended;
+    if (ended) $("connection").textContent = "ended";
   }
 
   // polls -------------------------------------------------------------------------------
@@ -25,7 +35,7 @@
     const poll = state.poll;
     const form = $("poll-form");
     const active = poll && poll.state !== "draft";
-    $("poll-waiting").hidden = Boolean(active);
+    $("poll-waiting").hidden = Boolean(active) || state.session?.state === "ended";
     form.hidden = !active;
     $("poll-result").hidden = true;
     if (!active) {
