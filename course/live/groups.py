@@ -83,8 +83,10 @@ def split_members(
     ``size`` is the group size wanted; ``count`` the number of groups; give exactly
     one. A split by size leaves no one alone: rather than a group of one, one group
     gets a member more than ``size`` (3 members in groups of 2 make one group of 3).
-    Only a size of 1, or a count that asks for it, gives groups of one. The order does not depend on how members arrived: they are sorted,
-    then shuffled with ``seed``, so the same seed always gives the same groups.
+    Only a size of 1, or a count that asks for it, gives groups of one.
+
+    The order does not depend on how members arrived: they are sorted, then shuffled
+    with ``seed``, so the same seed always gives the same groups.
     """
     if (size is None) == (count is None):
         raise GroupError("give either a group size or a number of groups, not both or neither")

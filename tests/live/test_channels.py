@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import ExitStack
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
