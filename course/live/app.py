@@ -21,7 +21,6 @@ from course.errors import CourseNotFound
 from course.identity.credentials import course_credentials
 from course.identity.environment import events_environment, server_person
 from course.identity.kernels import CourseKernelManager
-from course.live.formgrader_guard import guard_formgrader
 from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
 from course.live.routes import routes
@@ -148,6 +147,8 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         """Guard the formgrader (every extension is loaded now), then announce the URLs and
         point kernels at the events endpoint (the port is known now)."""
+        from course.live.formgrader_guard import guard_formgrader  # imports nbgrader: not at start
+
         guard_formgrader(serverapp.web_app)
         if self.announce:
             from course.live.pages import announce
