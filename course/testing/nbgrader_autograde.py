@@ -24,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     (nbgrader's ``db`` apps run ``alembic`` from PATH, as in an activated environment.)
     """
     from nbgrader.apps import autogradeapp
+    from nbgrader.converters import Autograde
 
     from course.grading.engine import _ensure_venv_on_path
     from course.grading.nbgrader_converter import KitAutograde
@@ -31,6 +32,13 @@ def pytest_configure(config: pytest.Config) -> None:
     _ensure_venv_on_path()
 
     autogradeapp.Autograde = KitAutograde
+    # nbgrader's own converter must never grade here: if a test reached it, the routing
+    # above is broken and a pass would prove nothing about the kit.
+    Autograde.start = _refuse
+
+
+def _refuse(self: object) -> None:
+    raise AssertionError("nbgrader's own Autograde converter ran; the kit's engine did not")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
