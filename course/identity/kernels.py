@@ -22,6 +22,7 @@ credential and the events URL on loopback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from course.workspace.provisioner import LAUNCH_ARGUMENT, KernelConfinement
 from course.workspace.workspace import Workspace, prepare_workspace, write_credential
 
 LEARNER_KERNELS = ("python3",)
+RESTART_ATTEMPTS = 3
 
 
 class CourseKernelManager(AsyncMappingKernelManager):
@@ -157,6 +159,25 @@ class CourseKernelManager(AsyncMappingKernelManager):
         if user is None:
             return kernels
         return [k for k in kernels if self.owner(k["id"]) in user.owners]
+
+    async def restart_kernel(self, kernel_id: str, now: bool = False) -> Any:
+        """Jupyter's restart, also while the restarter is restarting the kernel: a kernel its
+        limits stopped is being restarted when its members press restart, and jupyter_client
+        then fails the second restart on its shared ``ready`` future (InvalidStateError,
+        after the work is done): wait for the first, and try again."""
+        for attempt in range(RESTART_ATTEMPTS):
+            ready = getattr(self.get_kernel(kernel_id), "ready", None)
+            if isinstance(ready, asyncio.Future) and not ready.done():
+                with contextlib.suppress(Exception):  # a failed restart: ours tries again
+                    await asyncio.wait_for(asyncio.shield(ready), self.kernel_info_timeout)
+            try:
+                return await super().restart_kernel(kernel_id, now=now)
+            except asyncio.InvalidStateError:
+                if attempt == RESTART_ATTEMPTS - 1:
+                    raise
+                self.log.info("course: kernel %s was restarting; restarting it again", kernel_id)
+                await asyncio.sleep(0.5)
+        raise AssertionError("unreachable")
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
