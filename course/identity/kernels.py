@@ -160,7 +160,7 @@ class CourseKernelManager(AsyncMappingKernelManager):
             return kernels
         return [k for k in kernels if self.owner(k["id"]) in user.owners]
 
-    async def restart_kernel(self, kernel_id: str, now: bool = False) -> Any:
+    async def restart_kernel(self, kernel_id: str, now: bool = False) -> Any:  # type: ignore[override]
         """Jupyter's restart, also while the restarter is restarting the kernel: a kernel its
         limits stopped is being restarted when its members press restart, and jupyter_client
         then fails the second restart on its shared ``ready`` future (InvalidStateError,
@@ -259,6 +259,4 @@ class CourseSessionManager(SessionManager):
         if user is None:
             return sessions
         owner = getattr(self.kernel_manager, "owner", lambda _: None)
-        return [
-            s for s in sessions if s.get("kernel") and owner(s["kernel"]["id"]) in user.owners
-        ]
+        return [s for s in sessions if s.get("kernel") and owner(s["kernel"]["id"]) in user.owners]

@@ -88,7 +88,6 @@ class CourseIdentity(LoggingConfigurable):
         return with_group(user, found.group, found.folder, found.notebook)
 
 
-
 class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     """Instructor (token) or learner (sign-in code); see the module's docstring."""
 

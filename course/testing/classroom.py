@@ -168,7 +168,10 @@ class Participant:
     def headers(self) -> dict[str, str]:
         """What a websocket of this browser sends: its cookies (and the XSRF header)."""
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies.jar)
-        return {"Cookie": cookies, **{k: v for k, v in self.client.headers.items() if k == "x-xsrftoken"}}
+        return {
+            "Cookie": cookies,
+            **{k: v for k, v in self.client.headers.items() if k == "x-xsrftoken"},
+        }
 
 
 def join(server: CollabServer, code: str, name: str) -> Participant:

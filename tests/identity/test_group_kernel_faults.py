@@ -238,9 +238,7 @@ def test_a_server_killed_mid_exercise_keeps_the_edits_and_restarts_kernels(
             await wait_until(lambda: gone(pid), timeout=10, what="old kernel gone")
             server.start(timeout=120)
             await asyncio.gather(*(r.reconnect(reuse_session=True) for r in rooms))
-            await wait_until(
-                lambda: all(r.sources() == expected for r in rooms), what="edits kept"
-            )
+            await wait_until(lambda: all(r.sources() == expected for r in rooms), what="edits kept")
             assert [c["id"] for c in rooms[0].cells()].count("first") == 1
             await asyncio.gather(*(r.disconnect() for r in rooms))
 

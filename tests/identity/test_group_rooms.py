@@ -20,9 +20,9 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from course.live.routes import routes as live_routes
 from course.live.handlers import instructor as instructor_handlers
 from course.live.handlers import sockets as live_sockets
+from course.live.routes import routes as live_routes
 from course.plan import Course, load_course
 from course.testing.classroom import ClassroomServer, Participant, execute, join
 from course.testing.collab_client import CollabClient, wait_until
@@ -310,7 +310,9 @@ def test_the_group_kernel_reads_no_gradebook_no_exercise_and_opens_no_socket(
     assert errors["other group"] == "PermissionError"
     assert errors["tcp"] in ("PermissionError", "OSError", "ConnectionRefusedError")
     assert errors["outside"] in ("URLError", "PermissionError", "OSError")
-    works = execute(workshop.server, member.client, kernel, "print(open('m2-groups.ipynb').read(1))")
+    works = execute(
+        workshop.server, member.client, kernel, "print(open('m2-groups.ipynb').read(1))"
+    )
     assert works.stdout == "{\n"
 
 

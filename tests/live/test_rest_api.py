@@ -104,9 +104,7 @@ def test_each_group_gets_its_own_copy_of_the_group_notebook(
     groups = instructor.post(f"/course/api/live/sessions/{sid}/groups", json={"count": 2}).json()
 
     notebooks = [g["notebook"] for g in groups]
-    assert notebooks == [
-        f"var/live/{sid}/group-{n}/notebooks/live/m1-groups.ipynb" for n in (1, 2)
-    ]
+    assert notebooks == [f"var/live/{sid}/group-{n}/notebooks/live/m1-groups.ipynb" for n in (1, 2)]
     template = (live_server.course / "notebooks/live/m1-groups.ipynb").read_text()
     for path in notebooks:
         copy = json.loads((live_server.course / path).read_text())

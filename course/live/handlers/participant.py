@@ -18,9 +18,8 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from course.identity.participation import GROUP_COOKIE, cookie_value
-
 from course.errors import CourseError
+from course.identity.participation import GROUP_COOKIE, cookie_value
 from course.live import schemas
 from course.live.auth import cookie_name, member_of, set_participant_cookie, signed_in_learner
 from course.live.errors import Forbidden
@@ -185,4 +184,6 @@ class GroupNotebookPage(PageHandler):
             secure=self.request.protocol == "https",
         )
         me = quote(f"participant-{found.participant_id}")
-        self.redirect(url_path_join(self.base_url, "lab/workspaces", me, "tree", quote(found.notebook)))
+        self.redirect(
+            url_path_join(self.base_url, "lab/workspaces", me, "tree", quote(found.notebook))
+        )
