@@ -103,6 +103,7 @@ def test_the_door_opens_the_members_own_jupyterlab_on_the_group_notebook(worksho
     page = ada.client.get(ada.landing)
     assert page.status_code == 200
     assert f'"preferredPath": "/{notebook.split("/notebooks/")[0]}"' in page.text
+    assert workshop.server.token not in page.text  # JupyterLab puts it in every page
     me = ada.client.get("/api/me").json()["identity"]
     assert (me["username"], me["display_name"]) == (f"participant-{ada.id}", ada.name)
 
