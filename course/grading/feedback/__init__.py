@@ -6,6 +6,7 @@ nbgrader's exchange when the course has one, else into a folder per learner
 (``release``).
 """
 
+from course.grading.feedback.api import feedback
 from course.grading.feedback.generate import (
     FeedbackError,
     FeedbackReport,
@@ -20,6 +21,7 @@ __all__ = [
     "FeedbackReport",
     "LearnerFeedback",
     "Policy",
+    "feedback",
     "generate",
     "policy_for",
 ]
