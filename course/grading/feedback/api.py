@@ -18,7 +18,8 @@ def feedback(
 ) -> FeedbackReport:
     """Pages for every graded learner (or ``learners``) of ``assignment``, released.
 
-    ``now`` decides whether an ``after-due`` exercise is past its due date (default: now).
+    ``now`` decides whether an ``after-due`` exercise is past its due date (default: now;
+    a naive time is wall-clock time in the course zone, as in the plan).
     """
     pages = generate(course, assignment, learners, now=now)
     report = FeedbackReport(assignment, policy_for(course, assignment, now), [])

@@ -54,7 +54,7 @@ def policy_for(course: Course, assignment: str, now: datetime | None = None) -> 
     for module in course.modules:
         exercise = module.exercise
         if exercise and exercise.assignment == assignment:
-            moment = now or datetime.now(UTC)
+            moment = course.localize(now or datetime.now(UTC))
             due = course.localize(exercise.due)
             reveal = exercise.hidden_tests == "after-due" and moment > due
             return Policy(exercise.hidden_tests, reveal)
