@@ -110,6 +110,11 @@ def feedback_folder(course: Course, student: str, assignment: str) -> Path:
     return course.data_path / "feedback" / student / assignment
 
 
+def report_folder(course: Course, assignment: str) -> Path:
+    """``course report``'s item analysis of an assignment: its HTML page and PNG plots."""
+    return course.data_path / "reports" / assignment
+
+
 def exchange_folder(course: Course) -> Path:
     """nbgrader's exchange: ``$COURSE_EXCHANGE`` where a hub shares one between servers,
     else inside the data folder (one server: the instructor's)."""
