@@ -18,6 +18,7 @@ COMMANDS = {
     "serve": "course.cli.serve:serve",
     "grade": "course.cli.grade:grade",
     "feedback": "course.cli.feedback:feedback",
+    "report": "course.cli.report:report",
     "present": "course.cli.present:present_command",
     "roster": "course.cli.roster:roster",
 }
