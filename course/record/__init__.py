@@ -19,8 +19,8 @@ from course.record.classrecord import ClassRecord, load_class
 from course.record.events import Event, ProgressEvent, store_events
 from course.record.gradebook import Submission, TestScore
 from course.record.items import ItemStat, item_stats
-from course.record.outcomes import TestError
 from course.record.mastery import Readiness, mastered, module_shares, prerequisites, readiness
+from course.record.outcomes import TestError
 from course.record.store import Database, sqlite_url
 
 __all__ = [

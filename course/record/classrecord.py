@@ -3,7 +3,8 @@
 Three sources, read-only: progress events (the course server's ``progress_events``
 table, plus any learner event logs given, e.g. an instructor's own laptop),
 nbgrader's gradebook (students, submissions and per-test scores) and the graded
-notebooks' error types (``course.record.outcomes``). A source that does not exist yet is an empty source, so a fresh course shows zeros instead of failing.
+notebooks' error types (``course.record.outcomes``). A source that does not exist yet
+is an empty source, so a fresh course shows zeros instead of failing.
 Every number about the class (``course.record.mastery``, ``course.record.items``)
 is computed from one ``ClassRecord``, so the dashboard and the presenter page agree.
 """

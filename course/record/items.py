@@ -82,9 +82,7 @@ def _item(
 ) -> ItemStat:
     failing = [s for s in scores if not s.passed]
     errors = Counter(
-        raised[key]
-        for s in failing
-        if (key := (s.learner, assignment, test)) in raised
+        raised[key] for s in failing if (key := (s.learner, assignment, test)) in raised
     )
     return ItemStat(
         assignment=assignment,

@@ -36,8 +36,7 @@ def read_test_errors(course: Course) -> tuple[TestError, ...]:
         for path in sorted(root.glob(f"*/{assignment}/*.ipynb")):
             learner = path.parent.parent.name
             found += [
-                TestError(learner, assignment, test, error)
-                for test, error in _raised(path).items()
+                TestError(learner, assignment, test, error) for test, error in _raised(path).items()
             ]
     return tuple(found)
 

@@ -66,7 +66,7 @@ def hidden_lines(source: Path, release: Path) -> list[str]:
 
 
 def submit(course: Course, learner: str, answers: dict[str, str]) -> None:
-    """The student version with ``answers`` (by grade id) written in, as ``learner``'s submission."""
+    """The student version with ``answers`` (by grade id) written in, submitted by ``learner``."""
     from course.layout import release_folder, submission_folder
 
     folder = submission_folder(course, learner, ASSIGNMENT)

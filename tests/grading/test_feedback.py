@@ -138,7 +138,11 @@ def test_a_visible_failure_keeps_its_message(graded: Course) -> None:
 def _set_policy(course: Course, policy: str) -> Course:
     plan = course.root / "course.yml"
     text = plan.read_text()
-    plan.write_text(text.replace("      mastery: 0.8\n", f"      mastery: 0.8\n      hidden_tests: {policy}\n", 1))
+    plan.write_text(
+        text.replace(
+            "      mastery: 0.8\n", f"      mastery: 0.8\n      hidden_tests: {policy}\n", 1
+        )
+    )
     return load_course(course.root)
 
 

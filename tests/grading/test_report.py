@@ -84,7 +84,9 @@ def test_page_embeds_both_plots_and_names_the_weakest_items(
     result = report(course_copy, ASSIGNMENT, record)
 
     page = result.page.read_text()
-    embedded = [base64.b64decode(d) for d in re.findall(r'src="data:image/png;base64,([^"]+)"', page)]
+    embedded = [
+        base64.b64decode(d) for d in re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    ]
     assert embedded == [result.histogram.read_bytes(), result.item_chart.read_bytes()]
     weakest = re.findall(r"<li>(t\d) \(ps1\)", page)
     assert weakest == ["t2", "t3", "t1"]  # 2/6, 3/6, 5/6 passed

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course.record import ItemStat
 
@@ -29,7 +30,7 @@ def score_histogram(shares: list[float], path: Path, title: str) -> Path:
     axes.set_ylabel("learners")
     axes.set_title(title)
     axes.tick_params(axis="x", labelrotation=45)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.savefig(path, format="png")
     return path
 

@@ -65,9 +65,7 @@ def describe(item: ItemStat) -> str:
     if item.failed and item.common_error:
         error, count = item.errors[0]
         meaning = WHAT_IT_MEANS.get(error, "an error the test did not expect")
-        text += (
-            f" Most who did not ({count} of {item.failed}) raised {error}: {meaning}."
-        )
+        text += f" Most who did not ({count} of {item.failed}) raised {error}: {meaning}."
     elif item.failed:
         text += " Those who did not raised no error: partial credit, or output on stderr."
     if item.passed == 0 or item.failed == 0:

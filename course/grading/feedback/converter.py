@@ -27,15 +27,16 @@ class CourseFeedback(GenerateFeedback):  # type: ignore[misc]  # nbgrader is unt
     rewrites the test cells with those scores in hand; the exporter draws the result
     with the kit's template, which extends nbgrader's ``feedback/index.html.j2``."""
 
-    preprocessors = List([GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]).tag(
-        config=True
-    )
+    preprocessors = List([GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]).tag(config=True)
 
     def __init__(self, coursedir: Any = None, **kwargs: Any) -> None:
         super().__init__(coursedir=coursedir, **kwargs)
         config = Config()
         config.HTMLExporter.template_name = TEMPLATE_NAME
-        config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(FORMGRADER / "templates")]
+        config.HTMLExporter.extra_template_basedirs = [
+            str(TEMPLATES),
+            str(FORMGRADER / "templates"),
+        ]
         # nbgrader's own feedback template (extended) and Bootstrap's CSS (inlined)
         bootstrap = FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"
         config.HTMLExporter.extra_template_paths = [str(bootstrap), str(FORMGRADER / "templates")]

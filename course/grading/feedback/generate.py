@@ -103,8 +103,8 @@ def generate(
 
 
 def _run_converter(config: Any, assignment: str, learner: str) -> None:
-    from nbgrader.coursedir import CourseDirectory
     from nbgrader.converters.base import NbGraderException
+    from nbgrader.coursedir import CourseDirectory
 
     from course.grading.feedback.converter import CourseFeedback
 

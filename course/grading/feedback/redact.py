@@ -120,7 +120,7 @@ def _is_test_cell(cell: Any) -> bool:
     return bool(cell.cell_type == "code" and grading.get("grade") and not grading.get("solution"))
 
 
-class RedactHiddenTests(Preprocessor):  # type: ignore[misc]  # nbconvert is untyped
+class RedactHiddenTests(Preprocessor):
     """Replace hidden-test blocks (and every output that could quote them) in test cells."""
 
     enabled = Bool(True, help="nbconvert runs a preprocessor only when enabled").tag(config=True)
@@ -133,7 +133,7 @@ class RedactHiddenTests(Preprocessor):  # type: ignore[misc]  # nbconvert is unt
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> Any:
         nb.metadata.pop("widgets", None)  # embedded widget state: data the page need not carry
-        return super().preprocess(nb, resources)
+        return super().preprocess(nb, resources)  # type: ignore[no-untyped-call]
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any], index: int) -> Any:
         cell.pop("attachments", None)

@@ -44,7 +44,9 @@ def _hashed(course: Course, folder: Path, pages: list[Path]) -> list[Path]:
 
     secret = (folder / SECRET).read_text()
     exchange = exchange_folder(course) / course.id / "feedback"
-    return [exchange / f"{notebook_hash(secret=secret, notebook_id=page.stem)}.html" for page in pages]
+    return [
+        exchange / f"{notebook_hash(secret=secret, notebook_id=page.stem)}.html" for page in pages
+    ]
 
 
 def _exchange_release(course: Course, assignment: str, learner: str) -> None:
