@@ -121,7 +121,9 @@ def _is_test_cell(cell: Any) -> bool:
 
 
 class RedactHiddenTests(Preprocessor):
-    """Replace hidden-test blocks (and every output that could quote them) in test cells."""
+    """Replace hidden-test blocks (and every output that could quote them): in test cells by
+    one line each, passed or failed; in any other cell (nbgrader's ``enforce_metadata``
+    off) by nothing, its outputs reduced to the error type."""
 
     enabled = Bool(True, help="nbconvert runs a preprocessor only when enabled").tag(config=True)
     policy = Unicode("pass-fail", help="hidden, pass-fail or after-due").tag(config=True)
@@ -140,10 +142,13 @@ class RedactHiddenTests(Preprocessor):
         for output in cell.get("outputs", []):
             for mime in [m for m in output.get("data", {}) if m.startswith(_WIDGET_MIME)]:
                 del output.data[mime]
-        if not _is_test_cell(cell):
-            return cell, resources
         blocks = hidden_blocks(cell.source, self.begin, self.end)
         if not blocks or self.reveal:
+            return cell, resources
+        if not _is_test_cell(cell):  # nbgrader refuses these by default; removed without a word
+            cell.source = redacted_source(cell.source, blocks, [None] * len(blocks))
+            if "outputs" in cell:
+                cell.outputs = summary_output(cell.outputs, None, blocks, mention=False)
             return cell, resources
         grading = cell.metadata.nbgrader
         full = float(grading.get("score") or 0) >= float(grading.get("points") or 0)
