@@ -139,5 +139,6 @@ def test_passed_hidden_tests_and_the_other_policies() -> None:
     assert hidden.cells[0].source == '"""visible tests"""\nassert f(1) == 1'
     assert hidden.cells[0].metadata.nbgrader.hidden_tests == []
 
-    revealed = redacted(new_notebook(cells=[graded_test_cell(1, [])]), policy="after-due", reveal=True)
+    notebook = new_notebook(cells=[graded_test_cell(1, [])])
+    revealed = redacted(notebook, policy="after-due", reveal=True)
     assert SECRET in revealed.cells[0].source
