@@ -224,3 +224,12 @@ def test_cli_writes_feedback_for_every_graded_learner(graded: Course) -> None:
     words = " ".join(result.output.split())  # rich wraps at the terminal's width
     assert "feedback for 3 learner(s)" in words
     assert "passed or failed" in words
+
+
+def test_a_graded_notebook_missing_from_the_gradebook_is_named(copy_of_graded: Course) -> None:
+    course = copy_of_graded
+    stray = autograded_folder(course, "ghost", ASSIGNMENT)
+    shutil.copytree(autograded_folder(course, "full", ASSIGNMENT), stray)
+
+    with pytest.raises(FeedbackError, match="feedback for ghost on ps1 failed: .*ghost"):
+        feedback(course, ASSIGNMENT, ["ghost"])

@@ -10,6 +10,7 @@ phones and screen readers. The plan decides what learners see of hidden tests
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +104,7 @@ def generate(
 
 
 def _run_converter(config: Any, assignment: str, learner: str) -> None:
+    """nbgrader's converter for one learner; its logged errors become the message."""
     from nbgrader.converters.base import NbGraderException
     from nbgrader.coursedir import CourseDirectory
 
@@ -113,7 +115,25 @@ def _run_converter(config: Any, assignment: str, learner: str) -> None:
     coursedir.student_id = learner
     converter = CourseFeedback(coursedir=coursedir, config=config)
     converter.force = True
+    errors = _Collect(logging.ERROR)
+    converter.log.addHandler(errors)
     try:
         converter.start()
-    except NbGraderException as error:
-        raise FeedbackError(f"feedback for {learner} on {assignment} failed: {error}") from error
+    except NbGraderException:
+        said = "; ".join(errors.lines[-3:]) or "see nbgrader's log"
+        raise FeedbackError(f"feedback for {learner} on {assignment} failed: {said}") from None
+    finally:
+        converter.log.removeHandler(errors)
+
+
+class _Collect(logging.Handler):
+    """The last line of each error nbgrader logs (a traceback's last line is its message)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage().strip().splitlines()
+        if text and not text[-1].startswith("Please see"):
+            self.lines.append(text[-1])
