@@ -231,5 +231,5 @@ def test_a_graded_notebook_missing_from_the_gradebook_is_named(copy_of_graded: C
     stray = autograded_folder(course, "ghost", ASSIGNMENT)
     shutil.copytree(autograded_folder(course, "full", ASSIGNMENT), stray)
 
-    with pytest.raises(FeedbackError, match=r"feedback for ghost on ps1 failed: .*MissingEntry.*ghost"):
+    with pytest.raises(FeedbackError, match=r"for ghost on ps1 failed: .*MissingEntry.*ghost"):
         feedback(course, ASSIGNMENT, ["ghost"])
