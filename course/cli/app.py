@@ -19,6 +19,8 @@ COMMANDS = {
     "grade": "course.cli.grade:grade",
     "present": "course.cli.present:present_command",
     "roster": "course.cli.roster:roster",
+    "collect": "course.cli.collect:collect_command",
+    "export": "course.cli.export:export_command",
 }
 
 

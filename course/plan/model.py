@@ -79,6 +79,33 @@ class SelfPaced(_Strict):
     opens: date
 
 
+def _share(value: object) -> object:
+    """A share of the maximum score, written ``10%`` or ``0.1``."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = value.strip()[:-1].strip()
+        try:
+            return float(number) / 100
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage (write it like 10%)") from None
+    return value
+
+
+Share = Annotated[float, BeforeValidator(_share), Field(gt=0, le=1)]
+
+
+class LatePenalty(_Strict):
+    """What a late submission loses: ``deduct`` of the maximum score for every ``per``
+    (or part of one) past the learner's due date, at most ``cap`` in all.
+
+    ``per: once`` deducts ``deduct`` once, however late. Applied by ``course export``;
+    the gradebook keeps the raw scores. Example: ``{deduct: 10%, per: day, cap: 50%}``.
+    """
+
+    deduct: Share
+    per: Literal["once", "hour", "day"] = "day"
+    cap: Share = 1.0
+
+
 class GradedExercise(_Strict):
     """A module's graded exercise: the nbgrader assignment ``exercises/<assignment>/``.
 
@@ -88,6 +115,7 @@ class GradedExercise(_Strict):
     assignment: Id
     due: datetime
     mastery: float = Field(0.8, gt=0, le=1, description="share of points that counts as ready")
+    late_penalty: LatePenalty | None = None  # overrides the course's late_penalty
 
 
 class Live(_Strict):
@@ -128,6 +156,7 @@ class Course(_Strict):
     instructors: list[Id] = Field(min_length=1)
     repository: Repository | None = None
     data_dir: RelPath = "var"
+    late_penalty: LatePenalty | None = None  # for every exercise that sets none itself
     modules: list[Module] = Field(min_length=1)
 
     _root: Path = PrivateAttr(default=Path("."))
@@ -174,6 +203,17 @@ class Course(_Strict):
             if module.id == module_id:
                 return module
         raise KeyError(module_id)
+
+    def exercise(self, assignment: str) -> GradedExercise:
+        """The graded exercise of ``assignment``; KeyError when no module has it."""
+        for module in self.modules:
+            if module.exercise and module.exercise.assignment == assignment:
+                return module.exercise
+        raise KeyError(assignment)
+
+    def late_penalty_for(self, assignment: str) -> LatePenalty | None:
+        """The exercise's own late penalty, else the course's, else None (no penalty)."""
+        return self.exercise(assignment).late_penalty or self.late_penalty
 
     def assignments(self) -> list[str]:
         return [m.exercise.assignment for m in self.modules if m.exercise]
