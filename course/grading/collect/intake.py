@@ -92,7 +92,8 @@ def collect(
     kind, root = resolve_source(course, source)
     report = CollectReport(assignment, str(root), kind, now.isoformat(), dry_run)
     directory = Directory(load_roster(course))
-    claims = list(_claims(course, assignment, kind, root, limits, report))
+    # one pass: a zip's entries are read while the archive is open
+    claims = _claims(course, assignment, kind, root, limits, report)
     notebooks = list(_checked(claims, directory, limits, report))
     expected = expected_notebooks(course, assignment)
     for chosen in _chosen(notebooks, kind, expected, report).values():
@@ -165,7 +166,7 @@ def _claims(
 
 
 def _checked(
-    claims: list[Claim], directory: Directory, limits: Limits, report: CollectReport
+    claims: Iterable[Claim], directory: Directory, limits: Limits, report: CollectReport
 ) -> Iterator[_Notebook]:
     for claim in claims:
         origin = claim.entry.path
