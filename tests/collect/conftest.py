@@ -49,7 +49,8 @@ def make_zip(path: Path, files: dict[str, tuple[bytes, tuple[int, ...]]]) -> Pat
     """A zip of ``name -> (bytes, (y, m, d, H, M, S))``, times as an LMS writes them."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, (data, when) in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=when), data)
+            info = zipfile.ZipInfo(name, date_time=when)
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return path
 
 

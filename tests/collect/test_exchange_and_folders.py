@@ -1,0 +1,143 @@
+"""The nbgrader exchange and plain folders: newest submission wins, extensions, reruns, replacing."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from course.grading.collect import collect
+from course.layout import collect_records_folder, exchange_folder, submission_folder
+from tests.collect.conftest import notebook, stamp, submitted
+
+
+def exchange_submission(course, folder_name, files):
+    """An inbound submission folder as nbgrader's ``ExchangeSubmit`` leaves it."""
+    folder = exchange_folder(course) / course.id / "inbound" / folder_name
+    folder.mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    timestamp = folder_name.split("+")[2]
+    (folder / "timestamp.txt").write_text(timestamp)
+    return folder
+
+
+def test_exchange_takes_each_learners_newest_submission(course):
+    exchange_submission(
+        course, "ada+ps1+2027-01-16 10:00:00.000000 UTC+a1", {"ps1.ipynb": notebook("old")}
+    )
+    exchange_submission(
+        course, "ada+ps1+2027-01-17 10:00:00.000000 UTC+a2", {"ps1.ipynb": notebook("new")}
+    )
+    exchange_submission(
+        course, "aturing+ps1+2027-01-18 09:00:00.000000 UTC+t1", {"ps1.ipynb": notebook("alan")}
+    )
+    exchange_submission(
+        course, "grace+ps1+2027-01-18 09:00:00.000000 UTC+g1", {"ps1.ipynb": notebook("grace")}
+    )
+    exchange_submission(
+        course,
+        "mallory+ps1+2027-01-16 10:00:00.000000 UTC+m1",
+        {"ps1.ipynb": notebook("who")},
+    )
+    exchange_submission(
+        course, "ada+ps2+2027-01-20 10:00:00.000000 UTC+p2", {"ps2.ipynb": notebook("ps2")}
+    )
+
+    report = collect(course, "ps1", "exchange")
+
+    assert report.kind == "exchange"
+    taken = {item.learner: item for item in report.taken}
+    assert sorted(taken) == ["ada", "alan", "grace"]  # aturing is alan's hub user
+    assert '"new"' in submitted(course, "ada").read_text()
+    assert stamp(course, "ada") == datetime(2027, 1, 17, 10, 0)
+    assert taken["alan"].late and not taken["grace"].late  # grace has two more days
+    assert taken["grace"].due.startswith("2027-01-19T23:59")
+    reasons = sorted((item.learner or "", item.reason) for item in report.skipped)
+    assert reasons == [("", "unknown learner"), ("ada", "older")]
+    assert not submission_folder(course, "ada", "ps2").exists()
+
+
+def test_a_newer_exchange_submission_replaces_and_says_so(course):
+    exchange_submission(
+        course, "ada+ps1+2027-01-16 10:00:00.000000 UTC+a1", {"ps1.ipynb": notebook("first")}
+    )
+    collect(course, "ps1", "exchange")
+    again = collect(course, "ps1", "exchange")
+    assert again.taken == [] and [s.reason for s in again.skipped] == ["already collected"]
+
+    exchange_submission(
+        course, "ada+ps1+2027-01-17 10:00:00.000000 UTC+a2", {"ps1.ipynb": notebook("second")}
+    )
+    report = collect(course, "ps1", "exchange")
+
+    (item,) = report.taken
+    assert item.replaced == "2027-01-16T10:00:00+00:00"
+    assert '"second"' in submitted(course, "ada").read_text()
+    kept = collect_records_folder(course, "ps1") / "replaced" / "ada"
+    (old,) = kept.iterdir()
+    assert '"first"' in (old / "ps1.ipynb").read_text()
+    # the older one from the exchange is reported, not taken again
+    assert [s.reason for s in report.skipped] == ["older"]
+
+
+def test_an_older_submission_never_replaces_a_newer_one(course, tmp_path):
+    exchange_submission(
+        course, "ada+ps1+2027-01-17 10:00:00.000000 UTC+a1", {"ps1.ipynb": notebook("exchange")}
+    )
+    collect(course, "ps1", "exchange")
+    folder = tmp_path / "handed-in" / "ada"
+    folder.mkdir(parents=True)
+    (folder / "ps1.ipynb").write_bytes(notebook("an older copy"))
+    moment = datetime(2027, 1, 15, 8, 0).timestamp()
+    os.utime(folder / "ps1.ipynb", (moment, moment))
+
+    report = collect(course, "ps1", tmp_path / "handed-in")
+
+    assert report.taken == []
+    (skipped,) = report.skipped
+    assert skipped.reason == "older" and "newer or as new" in skipped.detail
+    assert '"exchange"' in submitted(course, "ada").read_text()
+
+
+def test_plain_folder_of_learner_folders(course, tmp_path):
+    source = tmp_path / "folder"
+    for learner, data in {
+        "ada": notebook("ada"),
+        "grace/ps1": notebook("grace"),  # <learner>/<assignment>/ works too
+        "ada@example.org": notebook("ada again"),  # the same learner by email
+        "jorg": b"",
+        "carol": notebook("carol"),
+    }.items():
+        (source / learner).mkdir(parents=True)
+        (source / learner / "ps1.ipynb").write_bytes(data)
+    (source / "alan").mkdir()
+    (source / "alan" / "notes.txt").write_text("my notes")
+    (source / "stray.ipynb").write_bytes(notebook("whose?"))
+    checkpoint = source / "grace" / "ps1" / ".ipynb_checkpoints"
+    checkpoint.mkdir()
+    (checkpoint / "ps1-checkpoint.ipynb").write_bytes(notebook("checkpoint"))
+    early, late = datetime(2027, 1, 17, 8, 0), datetime(2027, 1, 18, 8, 0)
+    for path, moment in [
+        (source / "ada" / "ps1.ipynb", early),
+        (source / "ada@example.org" / "ps1.ipynb", late),
+        (source / "grace" / "ps1" / "ps1.ipynb", late),
+    ]:
+        os.utime(path, (moment.timestamp(), moment.timestamp()))
+
+    report = collect(course, "ps1", source)
+
+    assert report.kind == "folder"
+    taken = {item.learner: item for item in report.taken}
+    assert sorted(taken) == ["ada", "grace"]
+    assert '"ada again"' in submitted(course, "ada").read_text()  # the newer copy
+    assert taken["ada"].late and not taken["grace"].late
+    reasons = {item.origin: item.reason for item in report.skipped}
+    assert reasons == {
+        "ada/ps1.ipynb": "duplicate",
+        "jorg/ps1.ipynb": "empty",
+        "carol/ps1.ipynb": "unknown learner",
+        "alan/notes.txt": "not a notebook",
+        "stray.ipynb": "no learner",
+        "grace/ps1/.ipynb_checkpoints/ps1-checkpoint.ipynb": "not a notebook",
+    }
+    assert collect(course, "ps1", source).taken == []
