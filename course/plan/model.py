@@ -80,17 +80,25 @@ class SelfPaced(_Strict):
 
 
 def _share(value: object) -> object:
-    """A share of the maximum score, written ``10%`` or ``0.1``."""
+    """A share of the maximum score, written ``10%`` or ``0.1``; more than none, at most all."""
+    number: float | None = None
     if isinstance(value, str) and value.strip().endswith("%"):
-        number = value.strip()[:-1].strip()
         try:
-            return float(number) / 100
+            number = float(value.strip()[:-1]) / 100
         except ValueError:
             raise ValueError(f"{value!r} is not a percentage (write it like 10%)") from None
-    return value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    if number is None:
+        return value  # pydantic names what was expected
+    if not 0 < number <= 1:
+        raise ValueError(
+            f"{value!r} is not a share of the score above 0 and at most 100% (like 10% or 0.1)"
+        )
+    return number
 
 
-Share = Annotated[float, BeforeValidator(_share), Field(gt=0, le=1)]
+Share = Annotated[float, BeforeValidator(_share)]
 
 
 class LatePenalty(_Strict):

@@ -124,7 +124,8 @@ def test_a_dry_run_writes_nothing(course, tmp_path):
 
 def test_zip_times_are_the_course_time_zone(course, tmp_path):
     archive = make_zip(
-        tmp_path / "s.zip", {"lovelaceada_1001_1_ps1.ipynb": (notebook("x"), (2027, 7, 1, 12, 0, 0))}
+        tmp_path / "s.zip",
+        {"lovelaceada_1001_1_ps1.ipynb": (notebook("x"), (2027, 7, 1, 12, 0, 0))},
     )
     (item,) = collect(course, "ps1", archive).taken
     assert item.timestamp == datetime(2027, 7, 1, 10, 0, tzinfo=UTC).isoformat()  # CEST

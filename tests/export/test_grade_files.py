@@ -189,4 +189,3 @@ def test_the_cli_writes_every_file_and_says_who_was_left_out(graded_class, tmp_p
     assert bad.exit_code == 2 and "ASSIGNMENT=HEADING" in bad.output
     unknown = CliRunner().invoke(main, ["--course", str(root), "export", "--assignment", "ps9"])
     assert unknown.exit_code == 1 and "ps9: not an assignment" in unknown.output
-
