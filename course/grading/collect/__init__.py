@@ -7,7 +7,7 @@ Learners are found through the roster (``course.record.roster``); due dates and
 extensions come from the plan and the roster (``course.record.roster.due``).
 """
 
-from course.grading.collect.entries import CollectError, Limits
+from course.grading.collect.entries import CollectError, Limits, RefusedSource
 from course.grading.collect.intake import collect, expected_notebooks, resolve_source
 from course.grading.collect.record import CollectReport, Skipped, Taken
 
@@ -15,6 +15,7 @@ __all__ = [
     "CollectError",
     "CollectReport",
     "Limits",
+    "RefusedSource",
     "Skipped",
     "Taken",
     "collect",

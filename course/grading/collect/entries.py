@@ -35,6 +35,14 @@ class CollectError(CourseError):
     """A source cannot be collected from; the message names the source and why."""
 
 
+class RefusedSource(CollectError, PermissionError):
+    """A source built to attack (a zip-slip path, a link in a zip): refused whole.
+
+    A ``PermissionError`` for callers that guard against attacks, and a kit error
+    for the command line, which shows its message without a traceback.
+    """
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much a source may hold: per file, in all (zip), and how many entries."""
@@ -82,13 +90,13 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 def _zip_parts(archive: Path, name: str) -> tuple[str, ...]:
     """The path parts of a zip entry; PermissionError for one that would leave the archive."""
     if name.startswith(("/", "\\")) or _DRIVE.match(name) or "\x00" in name:
-        raise PermissionError(
+        raise RefusedSource(
             f"{archive}: entry {name!r} is an absolute path (a zip-slip attack?); "
             "nothing was collected from this archive"
         )
     parts = tuple(part for part in re.split(r"[\\/]", name) if part not in ("", "."))
     if ".." in parts:
-        raise PermissionError(
+        raise RefusedSource(
             f"{archive}: entry {name!r} points outside the archive (a zip-slip attack?); "
             "nothing was collected from this archive"
         )
@@ -113,7 +121,7 @@ def zip_entries(archive: Path, tz: ZoneInfo, limits: Limits) -> Iterator[Entry]:
         for info in infos:
             parts = _zip_parts(archive, info.filename)
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise PermissionError(
+                raise RefusedSource(
                     f"{archive}: entry {info.filename!r} is a symbolic link; "
                     "nothing was collected from this archive"
                 )
