@@ -64,10 +64,10 @@ def show(report: CollectReport, console: Console) -> None:
             skipped.add_row(entry.origin, entry.learner or "", entry.reason, entry.detail)
         console.print(skipped)
     verb = "would take" if report.dry_run else "took"
-    late = sum(item.late for item in report.taken)
+    lates = sum(item.late for item in report.taken)
     console.print(
         f"{report.assignment} from {report.source} ({report.kind}): {verb} "
-        f"{len(report.taken)} submissions ({late} late), skipped {len(report.skipped)} files."
+        f"{len(report.taken)} submissions ({lates} late), skipped {len(report.skipped)} files."
     )
     if report.record:
         console.print(f"record: {report.record}")

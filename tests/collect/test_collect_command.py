@@ -1,4 +1,4 @@
-"""``course collect`` on the command line: the tables, the JSON record, errors without tracebacks."""
+"""``course collect`` on the command line: tables, the JSON record, no tracebacks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The nbgrader exchange and plain folders: newest submission wins, extensions, reruns, replacing."""
+"""The nbgrader exchange and plain folders: newest wins, extensions, reruns, replacing."""
 
 from __future__ import annotations
 

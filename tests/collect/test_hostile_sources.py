@@ -1,4 +1,4 @@
-"""Sources built to attack: zip slip, links, bombs, huge files, FIFOs. Seen from the attacker's side."""
+"""Sources built to attack (zip slip, links, bombs, huge files, FIFOs), from the attacker's side."""
 
 from __future__ import annotations
 

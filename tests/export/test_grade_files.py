@@ -1,9 +1,8 @@
-"""Grade files from a really graded class: nbgrader's columns, Canvas's and Moodle's imports, exact scores."""
+"""Grade files of a really graded class: nbgrader's columns, Canvas and Moodle, exact scores."""
 
 from __future__ import annotations
 
 import csv
-
 
 import pytest
 from click.testing import CliRunner

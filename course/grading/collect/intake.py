@@ -78,7 +78,7 @@ def collect(
     limits: Limits | None = None,
     now: datetime | None = None,
 ) -> CollectReport:
-    """Bring the submissions of ``assignment`` in from ``source`` (``"exchange"``, a folder or a zip).
+    """Bring in the submissions of ``assignment`` from ``source``: ``"exchange"``, a folder, a zip.
 
     Returns what was taken and what was skipped and why; with ``dry_run`` nothing
     is written. Raises ``CollectError`` for a source that cannot be read at all and
@@ -297,7 +297,7 @@ def _newest_per_name(found: list[_Notebook], report: CollectReport) -> list[_Not
 def _assignment_names(
     found: list[_Notebook], expected: list[str], report: CollectReport
 ) -> list[_Notebook]:
-    """Notebooks the assignment has; one lone notebook takes the name of a one-notebook assignment."""
+    """The assignment's notebooks; a lone notebook takes the name of a one-notebook assignment."""
     if not expected:
         return found
     if len(expected) == 1 and len(found) == 1 and found[0].name != expected[0]:

@@ -78,18 +78,17 @@ def exchange_claim(entry: Entry, assignment: str) -> Claim | None:
         return None
     student, _, rest = folder.partition(marker)
     stamp = rest.split("+")[0]
-    return Claim(
-        entry, EXCHANGE, "id", student, "", "/".join(inside), _parse_stamp(stamp), False
-    )
+    return Claim(entry, EXCHANGE, "id", student, "", "/".join(inside), _parse_stamp(stamp), False)
 
 
 def _parse_stamp(text: str) -> datetime | None:
     from nbgrader.utils import parse_utc  # imported here: nbgrader takes a second
 
     try:
-        return parse_utc(text).replace(tzinfo=UTC)
+        parsed: datetime = parse_utc(text)
     except (ValueError, OverflowError):
         return None
+    return parsed.replace(tzinfo=UTC)
 
 
 def lms_claim(entry: Entry) -> Claim | None:
@@ -123,7 +122,7 @@ def lms_claim(entry: Entry) -> Claim | None:
 
 
 def folder_claim(entry: Entry, assignment: str) -> Claim | None:
-    """A file in a learner's folder (``<learner>/x.ipynb`` or ``<learner>/<assignment>/x.ipynb``)."""
+    """A file in a learner's folder: ``<learner>/x.ipynb`` or ``<learner>/<assignment>/x.ipynb``."""
     if len(entry.parts) < 2:
         return None
     learner, *inside = entry.parts

@@ -121,9 +121,7 @@ def wide_csv(scores: ClassScores, *, questions: bool) -> tuple[str, int]:
 
 def canvas_csv(scores: ClassScores, columns: dict[str, str]) -> tuple[str, int, list[str]]:
     header = CANVAS_FIXED + [columns.get(a.name, a.name) for a in scores.assignments]
-    points = ["Points Possible", "", "", "", ""] + [
-        number(a.max_score) for a in scores.assignments
-    ]
+    points = ["Points Possible", "", "", "", ""] + [number(a.max_score) for a in scores.assignments]
     rows, left_out = [], []
     for learner in scores.learners:
         if not learner.lms_id:
