@@ -24,8 +24,9 @@ itself says about time and lateness.
   the file's path (a folder per learner, the default since Moodle 3.1) or directly
   by its name (the older flat layout). Underscores in the full name become spaces.
   ``<participant id>`` is Moodle's per-assignment ``assign_user_mapping`` id, not the
-  user id, so the learner is found by full name (and by LMS id only if the roster
-  happens to hold that number).
+  user id, so the learner is found by full name only (a number that happened to equal
+  some roster LMS id would name the wrong person). With blind marking Moodle writes
+  ``Participant_<id>`` instead of the name: such files match nobody and are reported.
 * **plain folder**: a folder per learner, named by their roster id, hub user name,
   email or LMS id, holding the notebooks (or an ``<assignment>/`` folder of them).
 """
