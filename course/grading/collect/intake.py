@@ -137,6 +137,8 @@ def _claims(
     entries: Iterable[Entry]
     if kind == "zip":
         entries = zip_entries(root, course.tz, limits)
+    elif kind == EXCHANGE:
+        entries = folder_entries(root, limits, top=lambda name: f"+{assignment}+" in name)
     else:
         entries = folder_entries(root, limits)
     for entry in entries:
