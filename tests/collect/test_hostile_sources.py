@@ -128,3 +128,17 @@ def test_not_a_source(course, tmp_path):
         collect(course, "ps1", tmp_path / "missing")
     with pytest.raises(CollectError, match="'ps9' is not an assignment"):
         collect(course, "ps9", tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_an_exchange_submission_owned_by_another_user_is_flagged(course):
+    inbound = exchange_folder(course) / course.id / "inbound"
+    forged = inbound / "ada+ps1+2027-01-16 10:00:00.000000 UTC+x"
+    forged.mkdir(parents=True)
+    (forged / "ps1.ipynb").write_bytes(notebook("in ada's name"))
+    os.chown(forged / "ps1.ipynb", 54321, 54321)  # a learner who is not ada
+
+    (item,) = collect(course, "ps1", "exchange").taken
+
+    assert item.learner == "ada"
+    assert any("owned by uid 54321, not ada" in note for note in item.notes)

@@ -69,6 +69,7 @@ class Entry:
     modified: datetime | None
     kind: str
     reader: Callable[[int], bytes] | None = None
+    owner: int | None = None  # the uid owning the file (folders only)
 
     @property
     def path(self) -> str:
@@ -174,14 +175,16 @@ def folder_entries(
             parts = (*prefix, item.name)
             info = item.stat(follow_symlinks=False)
             modified = datetime.fromtimestamp(info.st_mtime, UTC)
+            owner = info.st_uid
             if stat.S_ISLNK(info.st_mode):
-                yield Entry(parts, info.st_size, modified, "link")
+                yield Entry(parts, info.st_size, modified, "link", owner=owner)
             elif stat.S_ISDIR(info.st_mode):
                 stack.append((Path(item.path), parts))
             elif stat.S_ISREG(info.st_mode):
-                yield Entry(parts, info.st_size, modified, "file", _file_reader(Path(item.path)))
+                reader = _file_reader(Path(item.path))
+                yield Entry(parts, info.st_size, modified, "file", reader, owner)
             else:
-                yield Entry(parts, 0, modified, "special")
+                yield Entry(parts, 0, modified, "special", owner=owner)
 
 
 def _file_reader(path: Path) -> Callable[[int], bytes]:

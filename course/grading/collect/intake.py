@@ -204,7 +204,27 @@ def _checked(
             continue
         name = PurePosixPath(claim.file).name
         notes = [f"{match.how}"] if match.how not in ("id", "") else []
+        stranger = _stranger(claim, match.learner)
+        if stranger:
+            notes.append(stranger)
         yield _Notebook(match.learner, name, data, claim.timestamp, claim, notes)
+
+
+def _stranger(claim: Claim, learner: Learner) -> str | None:
+    """nbgrader's ``check_owner``: an exchange file owned by another system user than the
+    learner it names (files of the user collecting, the instructor's, are trusted)."""
+    owner = claim.entry.owner
+    if claim.scheme != EXCHANGE or owner is None or owner == os.getuid():
+        return None
+    import pwd
+
+    try:
+        name = pwd.getpwuid(owner).pw_name
+    except KeyError:
+        name = f"uid {owner}"
+    if name in (learner.id, learner.hub_user):
+        return None
+    return f"CHECK: owned by {name}, not {learner.id}; submitted in another's name?"
 
 
 def _refusal(claim: Claim) -> tuple[str, str] | None:
