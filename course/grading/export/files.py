@@ -11,17 +11,22 @@ back as the same number), so a file read back gives every score exactly.
 * **wide**: a row per learner (``student_id, first_name, last_name, email, section``),
   a column per assignment (the score after penalties; empty when nothing was
   submitted), optionally a column per graded cell (``ps1:test-squares``), then ``total``.
-* **Canvas** gradebook import (Canvas Instructor Guide, "How do I import grades in
-  the Gradebook?", and its export, which the import mirrors): the columns ``Student``
-  ("Last, First"), ``ID`` (the Canvas user id: the roster's LMS id, what Canvas
-  matches on), ``SIS User ID``, ``SIS Login ID`` (the learner id, as ``course roster
-  import`` reads it back), ``Section``, then one column per assignment headed
-  ``Name (assignment id)``; the second row is ``Points Possible`` with each maximum.
-  A header without ``(id)`` makes Canvas create a new assignment of that name.
-  Learners without an LMS id cannot be matched and are left out (and listed).
-* **Moodle** grade import, CSV file (MoodleDocs "Grade import"; the import mirrors
-  Moodle's own grade export, and ``gradeimport_csv`` maps users by ``userid``,
-  ``useridnumber``, ``useremail`` or ``username``): ``First name``, ``Last name``, the
+* **Canvas** gradebook import. Followed: the layout of Canvas's gradebook export,
+  which its import reads back, and the university guides that relay Canvas's
+  instructor guide (Ohio State, "Import a CSV file to Carmen Grades": the file needs
+  the student's name or ID or SIS User ID, then SIS Login ID, Section and one column
+  per assignment; a new assignment column creates an assignment; VCU, "Gradebook
+  Action Menu", on the read-only columns). So: ``Student`` ("Last, First"), ``ID``
+  (the Canvas user id: the roster's LMS id, what Canvas matches on), ``SIS User ID``
+  (the roster does not keep it: empty), ``SIS Login ID`` (the learner id, as ``course
+  roster import`` reads a Canvas export), ``Section``, then one column per assignment
+  headed as in the export, ``Name (assignment id)``; the second row is ``Points
+  Possible`` with each maximum. Learners without an LMS id cannot be matched and are
+  left out (and listed).
+* **Moodle** grade import, CSV file (MoodleDocs "Grade import": the import file is
+  the export's format; on the preview page *Map from* a column *Map to* ``userid``,
+  ``useridnumber``, ``useremail`` or ``username``, as ``gradeimport_csv``'s
+  ``load_data::map_user_data_with_value`` does): ``First name``, ``Last name``, the
   identifier column (``ID number``, ``Email address`` or ``Username``), then one
   column per grade item. On upload choose *Map from* that column, *Map to* the
   matching user field, and map each assignment column to its grade item.
