@@ -21,6 +21,9 @@ Instructor (Jupyter auth: ``Authorization: token …`` or the login cookie plus 
   POST   live/sessions/S/polls                 {id?, kind, question, options?, correct?} → 201 poll
   GET    live/sessions/S/polls/P               poll (with correct and results)
   POST   live/sessions/S/polls/P/open|close|reveal   → poll  (open closes any other open poll)
+  PATCH  live/sessions/S/polls/P/words         {words: [word], state: approved|hidden|pending}
+                                               → poll; a text poll's words reach the
+                                               presenter only once approved (live.words)
   POST   live/sessions/S/next                  close the current poll, open the next draft
                                                → {poll: poll|null}
   GET    live/sessions/S/questions             [question] (hidden ones too)
@@ -61,7 +64,8 @@ Shapes. session {id, module, title, state, current_poll_id, join_code*, created_
 question, options, state: draft|open|closed, revealed, correct†, results†}; † to
 participants only once revealed. correct: option indices, or {value, tolerance}.
 results {answers, counts[] (choice) | median, mean, histogram[{from,to,count}],
-within_tolerance (numeric) | words[{word,count}] (text)}. Answer ``value``: an option
+within_tolerance (numeric) | words[{word,count}], pending*, hidden* (text: words
+holds the approved ones only)}. Answer ``value``: an option
 index (single), a list of indices (multiple), a number, or a text ≤ 200 characters.
 question {id, text, votes, answered, created_at, hidden*}; participants never see
 hidden ones. group {id, number, members[{id, name, anonymous}], notebook, url}.
@@ -124,6 +128,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/polls", instructor.PollsHandler),
         (f"{session}/polls/{P}", instructor.PollHandler),
         (f"{session}/polls/{P}/(?P<action>open|close|reveal)", instructor.PollActionHandler),
+        (f"{session}/polls/{P}/words", instructor.WordsHandler),
         (f"{session}/next", instructor.NextPollHandler),
         (f"{session}/questions", instructor.QuestionsHandler),
         (f"{session}/questions/{Q}", instructor.QuestionHandler),

@@ -18,11 +18,10 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from course.errors import CourseError
 from course.identity.participation import GROUP_COOKIE, cookie_value
 from course.live import schemas
 from course.live.auth import cookie_name, member_of, set_participant_cookie, signed_in_learner
-from course.live.errors import Forbidden
+from course.live.errors import Forbidden, NotFound
 from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import PAGES
 from course.live.participants import Member
@@ -53,18 +52,20 @@ class JoinHandler(ParticipantHandler):
     @allow_unauthenticated  # anyone with the code may join: this is how participants start
     async def post(self) -> None:
         spec = self.body(schemas.Join)
-        address = self.request.remote_ip
-        # Only failed joins cost a token: a classroom behind one router joins at once.
-        self.live.limiter.ensure("join-failure", address)
+        address = self.request.remote_ip or "?"
+        # Only wrong codes cost, and a right code is not locked out by a room's typos
+        # (course.identity.attempts says how, and why guessing stays infeasible).
+        self.live.limiter.join(address, spec.code)
         # A learner who signed in (a code, or the hub) joins as themselves.
         learner = signed_in_learner(self, self.live.service.course)
         try:
             joined = await self.live.run(
                 self.live.service.join, spec.code, spec.name, spec.anonymous, learner
             )
-        except CourseError:
-            self.live.limiter.spend("join-failure", address)
+        except NotFound:
+            self.live.limiter.wrong_codes.failed(address)
             raise
+        self.live.limiter.wrong_codes.succeeded(address, spec.code)
         set_participant_cookie(self, joined.session["id"], joined.secret)
         self.touch(joined.session["id"], ("participants", 0))
         self.reply({"session": joined.session, "participant": joined.participant}, 201)
