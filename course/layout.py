@@ -115,6 +115,12 @@ def autograded_folder(course: Course, student: str, assignment: str) -> Path:
     return course.data_path / "autograded" / student / assignment
 
 
+def feedback_folder(course: Course, student: str, assignment: str) -> Path:
+    """A learner's feedback pages, as nbgrader's ``generate_feedback`` writes them: the folder
+    per learner that ``course feedback`` releases to when there is no exchange."""
+    return course.data_path / "feedback" / student / assignment
+
+
 def exchange_folder(course: Course) -> Path:
     """nbgrader's exchange: ``$COURSE_EXCHANGE`` where a hub shares one between servers,
     else inside the data folder (one server: the instructor's)."""

@@ -17,6 +17,7 @@ COMMANDS = {
     "build": "course.cli.build:build",
     "serve": "course.cli.serve:serve",
     "grade": "course.cli.grade:grade",
+    "feedback": "course.cli.feedback:feedback",
     "present": "course.cli.present:present_command",
     "roster": "course.cli.roster:roster",
     "collect": "course.cli.collect:collect_command",

@@ -17,6 +17,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 EXERCISES_DIR = "exercises"  # nbgrader's source folder: one subfolder per assignment
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+HIDDEN_TESTS_POLICIES = ("hidden", "pass-fail", "after-due")
+"""What a learner's feedback shows of the hidden tests: nothing at all, one line per hidden
+block saying passed or failed (the default), or the tests themselves once the due date passed."""
 BLENDED_MODELS = (
     "station-rotation",
     "lab-rotation",
@@ -124,6 +127,9 @@ class GradedExercise(_Strict):
     due: datetime
     mastery: float = Field(0.8, gt=0, le=1, description="share of points that counts as ready")
     late_penalty: LatePenalty | None = None  # overrides the course's late_penalty
+    hidden_tests: Literal[HIDDEN_TESTS_POLICIES] = Field(  # type: ignore[valid-type]
+        "pass-fail", description="what feedback shows of hidden tests (course feedback)"
+    )
 
 
 class Live(_Strict):
