@@ -203,7 +203,8 @@ def _checked(
             report.skipped.append(Skipped(origin, why.CORRUPT, detail, who))
             continue
         name = PurePosixPath(claim.file).name
-        notes = [f"{match.how}"] if match.how not in ("id", "") else []
+        # a name is a weaker key than an id: say so where it was used
+        notes = [f"matched by {match.how}"] if "name" in match.how else []
         stranger = _stranger(claim, match.learner)
         if stranger:
             notes.append(stranger)
