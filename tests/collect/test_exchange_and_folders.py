@@ -141,3 +141,50 @@ def test_plain_folder_of_learner_folders(course, tmp_path):
         "grace/ps1/.ipynb_checkpoints/ps1-checkpoint.ipynb": "not a notebook",
     }
     assert collect(course, "ps1", source).taken == []
+
+
+def test_what_nbgraders_own_submit_leaves_in_the_exchange_is_collected(course, tmp_path):
+    """The real thing: nbgrader releases ps1 to the exchange and two learners submit it."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.release_assignment import ExchangeReleaseAssignment
+    from nbgrader.exchange.default.submit import ExchangeSubmit
+
+    from course.layout import nbgrader_config
+    from course.publish.release import release
+
+    release(course, "ps1")
+
+    def run(kind, student="", work=None):
+        config = nbgrader_config(course)
+        config.CourseDirectory.assignment_id = "ps1"
+        if student:
+            config.CourseDirectory.student_id = student
+        if work:
+            config.Exchange.assignment_dir = str(work)
+        coursedir = CourseDirectory(config=config)
+        kind(coursedir=coursedir, authenticator=Authenticator(config=config), config=config).start()
+
+    run(ExchangeReleaseAssignment)
+    for learner in ("ada", "aturing"):
+        work = tmp_path / learner
+        (work / "ps1").mkdir(parents=True)
+        (work / "ps1" / "ps1.ipynb").write_bytes(notebook(f"{learner}'s answer"))
+        run(ExchangeSubmit, learner, work)
+
+    report = collect(course, "ps1", "exchange")
+
+    assert sorted(item.learner for item in report.taken) == ["ada", "alan"]
+    assert report.skipped == []
+    assert "ada's answer" in submitted(course, "ada").read_text()
+    (inbound,) = (exchange_folder(course) / course.id / "inbound").glob("ada+ps1+*")
+    assert stamp(course, "ada") == _nbgrader_time((inbound / "timestamp.txt").read_text())
+    # nbgrader's release_feedback needs the submission's secret next to it
+    secret = submission_folder(course, "ada", "ps1") / "submission_secret.txt"
+    assert secret.read_bytes() == (inbound / "submission_secret.txt").read_bytes()
+
+
+def _nbgrader_time(text):
+    from nbgrader.utils import parse_utc
+
+    return parse_utc(text.strip())

@@ -52,6 +52,9 @@ from course.plan import Course
 from course.record.roster import Learner, due, load_roster
 
 TIMESTAMP_FILE = "timestamp.txt"
+# nbgrader's submit writes it; its release_feedback names a learner's feedback with it,
+# so it travels with an exchange submission to submitted/ (and on to autograded/)
+SECRET_FILE = "submission_secret.txt"
 NBGRADER_TIME = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's Exchange.timestamp_format
 _RESUBMITTED = re.compile(r"^(?P<stem>.+?)-\d+(?P<suffix>\.ipynb)$", re.IGNORECASE)
 _SAFE_NAME = re.compile(r"^[\w][\w .()+-]{0,200}\.ipynb$")
@@ -93,11 +96,13 @@ def collect(
     report = CollectReport(assignment, str(root), kind, now.isoformat(), dry_run)
     directory = Directory(load_roster(course))
     # one pass: a zip's entries are read while the archive is open
-    claims = _claims(course, assignment, kind, root, limits, report)
+    secrets: dict[str, bytes] = {}  # exchange submission folder -> its submission secret
+    claims = _claims(course, assignment, kind, root, limits, report, secrets)
     notebooks = list(_checked(claims, directory, limits, report))
     expected = expected_notebooks(course, assignment)
     for chosen in _chosen(notebooks, kind, expected, report).values():
-        _take(course, assignment, chosen, report, dry_run=dry_run)
+        secret = secrets.get(chosen[0].claim.entry.parts[0]) if kind == EXCHANGE else None
+        _take(course, assignment, chosen, report, dry_run=dry_run, secret=secret)
     if not dry_run:
         write_record(report, collect_records_folder(course, assignment), now)
     return report
@@ -132,7 +137,13 @@ def expected_notebooks(course: Course, assignment: str) -> list[str]:
 
 
 def _claims(
-    course: Course, assignment: str, kind: str, root: Path, limits: Limits, report: CollectReport
+    course: Course,
+    assignment: str,
+    kind: str,
+    root: Path,
+    limits: Limits,
+    report: CollectReport,
+    secrets: dict[str, bytes],
 ) -> Iterator[Claim]:
     entries: Iterable[Entry]
     if kind == "zip":
@@ -152,6 +163,12 @@ def _claims(
                 continue  # another assignment's submission
             if claim.file == TIMESTAMP_FILE:
                 continue  # nbgrader's own record of the time, read from the folder name
+            if claim.file == SECRET_FILE and entry.kind == "file":
+                try:
+                    secrets[entry.parts[0]] = entry.read(64 * 1024)
+                    continue
+                except (OSError, TooLarge):
+                    pass  # reported below like any other file that is not a notebook
         else:
             claim = lms_claim(entry) or folder_claim(entry, assignment)
             if claim is None:
@@ -345,6 +362,7 @@ def _take(
     report: CollectReport,
     *,
     dry_run: bool,
+    secret: bytes | None = None,
 ) -> None:
     learner = notebooks[0].learner
     timestamp = max(notebook.timestamp for notebook in notebooks)
@@ -376,7 +394,7 @@ def _take(
         )
     )
     if not dry_run:
-        _write(course, assignment, dest, notebooks, timestamp, replaced)
+        _write(course, assignment, dest, notebooks, timestamp, replaced, secret)
 
 
 def _against_existing(
@@ -422,6 +440,7 @@ def _write(
     notebooks: list[_Notebook],
     timestamp: datetime,
     replaced: datetime | None,
+    secret: bytes | None,
 ) -> None:
     """The submission folder, made beside ``dest`` and renamed into place."""
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -432,6 +451,8 @@ def _write(
         (partial / notebook.name).write_bytes(notebook.data)
     stamp = timestamp.astimezone(UTC).strftime(NBGRADER_TIME)
     (partial / TIMESTAMP_FILE).write_text(stamp + "\n", encoding="utf-8")
+    if secret is not None:
+        (partial / SECRET_FILE).write_bytes(secret)
     if replaced is not None:
         keep = collect_records_folder(course, assignment) / "replaced" / notebooks[0].learner.id
         keep.mkdir(parents=True, exist_ok=True)
