@@ -21,6 +21,8 @@ COMMANDS = {
     "report": "course.cli.report:report",
     "present": "course.cli.present:present_command",
     "roster": "course.cli.roster:roster",
+    "collect": "course.cli.collect:collect_command",
+    "export": "course.cli.export:export_command",
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 
+from course.identity.participation import ROOM_SOCKETS, RoomSockets
 from course.identity.provider import CourseIdentityProvider
 from course.identity.users import CourseUser
 
@@ -46,6 +47,7 @@ class CourseIdentityApp(ExtensionApp):
             return
         assert self.serverapp is not None
         settings = self.serverapp.web_app.settings
+        settings[ROOM_SOCKETS] = RoomSockets()
         previous = settings.get("page_config_hook")
 
         def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
@@ -81,14 +83,18 @@ class CourseIdentityApp(ExtensionApp):
 
 def learner_page_config(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
     """A learner's JupyterLab: their workspace as the file browser's home, no terminals,
-    and not the server's folder on disk. A copy: Jupyter shares the dict it passes."""
+    and not the server's folder on disk; a participant's: their group's folder. A copy:
+    Jupyter shares the dict it passes."""
     user = handler.current_user
-    if not (isinstance(user, CourseUser) and user.is_learner):
+    if not (isinstance(user, CourseUser) and (user.is_learner or user.is_participant)):
         return page_config
-    workspace = handler.identity_provider.identities.workspace_path(user.learner)
+    if user.is_learner:
+        home = handler.identity_provider.identities.workspace_path(user.learner)
+    else:
+        home = user.group_folder
     return {
         **page_config,
-        "preferredPath": f"/{workspace}",
+        "preferredPath": f"/{home}",
         "terminalsAvailable": False,
         "serverRoot": "",
         "disabledExtensions": [*page_config.get("disabledExtensions", []), *INSTRUCTOR_PLUGINS],

@@ -8,7 +8,13 @@ login cookie then holds a ``CourseUser`` of role ``learner`` with the first char
 of their code's digest. Every request re-checks that cookie against the roster, so a
 learner removed from the roster, or given a new code, is signed out at once.
 
-A learner's identity is scoped (``course.identity.scopes``): any route not open to
+A join-code participant who opened their group's notebook from the participant page
+holds the group cookie (``course.identity.participation``): without a login cookie they
+are a ``CourseUser`` of role ``participant``, named as they joined; a signed-in learner
+holding it keeps their role and gains the group. The group is looked up at every
+request, never stored in a cookie.
+
+A learner's or participant's identity is scoped (``course.identity.scopes``): any route not open to
 learners answers 403 here, before its handler runs, whether or not the handler asks
 the Authorizer.
 """
@@ -24,10 +30,19 @@ from tornado import web
 from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
-from course.identity.attempts import FailedAttempts
+from course.identity.attempts import WrongCodes
+from course.identity.participation import participation
 from course.identity.scopes import may_reach
 from course.identity.service import Identities
-from course.identity.users import INSTRUCTOR, LEARNER, CourseUser, instructor_user, learner_user
+from course.identity.users import (
+    INSTRUCTOR,
+    LEARNER,
+    CourseUser,
+    instructor_user,
+    learner_user,
+    participant_user,
+    with_group,
+)
 from course.plan import find_course, load_course
 
 DIGEST_IN_COOKIE = 16
@@ -58,28 +73,44 @@ class CourseIdentity(LoggingConfigurable):
                 raise web.HTTPError(403, f"{path} is not open to a {user.role or 'user'}")
         return user
 
+    def grouped(self, handler: web.RequestHandler, user: User | None) -> User | None:
+        """``user`` as a member of the live group whose cookie the request holds, if any:
+        a participant when no one is signed in, a learner with their group otherwise."""
+        if user is not None and (not isinstance(user, CourseUser) or user.role == INSTRUCTOR):
+            return user
+        found = participation(handler)
+        if found is None or not found.in_group:
+            return user
+        if user is None:
+            return participant_user(
+                found.participant_id, found.name, found.group, found.folder, found.notebook
+            )
+        return with_group(user, found.group, found.folder, found.notebook)
+
 
 class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     """Instructor (token) or learner (sign-in code); see the module's docstring."""
 
-    _failures: FailedAttempts | None = None
+    _failures: WrongCodes | None = None
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:
-        return self.scoped(handler, await self._get_user(handler))
+        return self.scoped(handler, self.grouped(handler, await self._get_user(handler)))
 
     # learners: the sign-in code --------------------------------------------------------
 
     def learner_for_code(self, handler: web.RequestHandler, typed: str) -> CourseUser | None:
-        """The learner whose code ``typed`` is, or None; wrong codes are limited per address."""
-        address = handler.request.remote_ip or ""
-        failures = self._failures = self._failures or FailedAttempts()
-        wait = failures.wait(address)
+        """The learner whose code ``typed`` is, or None; wrong codes are limited per address
+        (``course.identity.attempts``: a room behind one router is not locked out)."""
+        address = handler.request.remote_ip or "?"
+        failures = self._failures = self._failures or WrongCodes()
+        wait = failures.wait(address, typed)
         if wait:
             raise web.HTTPError(429, f"too many wrong codes; try again in {wait:.0f} s")
         learner = self.identities.signin(typed) if typed.strip() else None
         if learner is None:
             failures.failed(address)
             return None
+        failures.succeeded(address, typed)
         return learner_user(learner.id, learner.name)
 
     def process_login_form(self, handler: web.RequestHandler) -> User | None:

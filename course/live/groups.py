@@ -17,7 +17,7 @@ import os
 import random
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,11 +28,14 @@ from nbformat.corpus.words import generate_corpus_id
 
 from course.errors import CourseError
 from course.plan import Course
+from course.workspace.files import write_new
+from course.workspace.workspace import shipped_files
 
 __all__ = [
     "Group",
     "GroupError",
     "form_groups",
+    "group_folder",
     "group_path",
     "lab_link",
     "make_group_notebooks",
@@ -41,7 +44,7 @@ __all__ = [
 ]
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_GROUP_FILE = re.compile(r"^group-(\d+)\.ipynb$")
+_GROUP_FOLDER = re.compile(r"^group-(\d+)$")
 
 
 class GroupError(CourseError):
@@ -68,11 +71,16 @@ def lab_link(path: str, base_url: str = "/") -> str:
     return f"{prefix}lab/tree/{quote(path, safe='/')}"
 
 
-def group_path(course: Course, session_id: str, number: int) -> str:
-    """Where group ``number`` of a session keeps its notebook, relative to the course root."""
+def group_folder(course: Course, session_id: str, number: int) -> str:
+    """Group ``number``'s folder in a session, relative to the course root."""
     _check_session_id(session_id)
     folder = PurePosixPath(Path(course.data_dir).as_posix()) / "live" / session_id
-    return str(folder / f"group-{number}.ipynb")
+    return str(folder / f"group-{number}")
+
+
+def group_path(course: Course, session_id: str, number: int, template: str) -> str:
+    """Where group ``number`` keeps its copy of ``template`` (a path in the course)."""
+    return str(PurePosixPath(group_folder(course, session_id, number)) / template)
 
 
 def split_members(
@@ -163,22 +171,35 @@ def _copy_for_groups(
     course: Course, template: Path, module_id: str, session_id: str, count: int
 ) -> dict[int, str]:
     paths = {}
+    relative = template.relative_to(course.root).as_posix()
+    shipped = shipped_files(course, relative)
     for number in range(1, count + 1):
-        paths[number] = group_path(course, session_id, number)
+        paths[number] = group_path(course, session_id, number, relative)
+        folder = course.root / group_folder(course, session_id, number)
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, source in shipped:
+            write_new(folder, path, source.read_bytes())
         _copy_once(template, course.root / paths[number], module_id, session_id, number)
     return paths
 
 
 def session_notebooks(course: Course, session_id: str, base_url: str = "/") -> dict[int, str]:
     """Every group notebook of a session, as group number → link, for the instructor."""
-    folder = course.root / group_path(course, session_id, 1)
+    session = (course.root / group_folder(course, session_id, 1)).parent
     found = {}
-    for file in sorted(folder.parent.glob("group-*.ipynb")) if folder.parent.is_dir() else []:
-        match = _GROUP_FILE.match(file.name)
-        if match:
-            number = int(match.group(1))
-            found[number] = lab_link(group_path(course, session_id, number), base_url)
+    for folder in sorted(session.glob("group-*")) if session.is_dir() else []:
+        match = _GROUP_FOLDER.match(folder.name)
+        notebook = next(_notebooks(folder), None) if match else None
+        if match and notebook is not None:
+            path = notebook.relative_to(course.root).as_posix()
+            found[int(match.group(1))] = lab_link(path, base_url)
     return dict(sorted(found.items()))
+
+
+def _notebooks(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*.ipynb")):
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts):
+            yield path
 
 
 def _check_session_id(session_id: str) -> None:

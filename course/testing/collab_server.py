@@ -55,6 +55,7 @@ class CollabServer:
     starts: int = 0
     switched_off: list[str] = field(default_factory=lambda: list(UNNEEDED))
     module: str = "jupyter_server"  # what ``python -m`` runs: "course.live" is course serve's
+    extra: list[str] = field(default_factory=list)  # more settings, e.g. kernels' limits
 
     @property
     def url(self) -> str:
@@ -71,6 +72,7 @@ class CollabServer:
             "--ServerApp.port_retries=0",
             "--ServerApp.allow_root=True",
             f"--YDocExtension.document_save_delay={self.save_delay}",
+            *self.extra,
         ]
         # A setting given twice reaches extensions as a list ("db_path only accepts
         # one value, got 2") and the extension fails to load: the course's own wins.
