@@ -1,8 +1,8 @@
 """Feedback through nbgrader's exchange, end to end with nbgrader's own exchange classes.
 
 The instructor releases ps1 to the exchange; a learner fetches it, answers and submits
-it (nbgrader writes the submission secret); the instructor collects, grades with the
-kit and runs ``course feedback``; the learner's ``fetch_feedback`` finds the page, which
+it (nbgrader writes the submission secret); the instructor runs ``course collect``
+(which keeps the secret), grades with the kit and runs ``course feedback``; the learner's ``fetch_feedback`` finds the page, which
 says how the hidden tests went and shows none of them.
 """
 
@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 
 from course.grading import grade
+from course.grading.collect import collect
 from course.grading.feedback import feedback
 from course.layout import nbgrader_config
 from course.plan import Course, load_course
 from course.publish import build
+from course.record.roster import Learner, Roster, save_roster
 from course.testing import copy_course
 from tests.grading.graded_class import ASSIGNMENT, hidden_lines, solutions
 from tests.grading.test_feedback import leaks
@@ -52,7 +54,6 @@ def test_learner_fetches_redacted_feedback_from_the_exchange(
     course_root: Path, tmp_path: Path
 ) -> None:
     from nbgrader.exchange.default import (
-        ExchangeCollect,
         ExchangeFetchAssignment,
         ExchangeFetchFeedback,
         ExchangeReleaseAssignment,
@@ -60,6 +61,7 @@ def test_learner_fetches_redacted_feedback_from_the_exchange(
     )
 
     course = load_course(copy_course(course_root, tmp_path / "course"))
+    save_roster(course, Roster([Learner(LEARNER, "Lena", "Meyer", "lena@example.org")]))
     build(course)
     cache = tmp_path / "cache"
     instructor = _config(course, cache)
@@ -76,7 +78,7 @@ def test_learner_fetches_redacted_feedback_from_the_exchange(
             cell["source"] = answers[grade_id]
     fetched.write_text(json.dumps(notebook))
     _run(ExchangeSubmit, learner, ASSIGNMENT, LEARNER)
-    _run(ExchangeCollect, instructor, ASSIGNMENT)
+    assert [t.learner for t in collect(course, ASSIGNMENT, "exchange").taken] == [LEARNER]
     (result,) = grade(course, ASSIGNMENT).results
     assert result.student == LEARNER
 
