@@ -2,8 +2,9 @@
 
 The instructor releases ps1 to the exchange; a learner fetches it, answers and submits
 it (nbgrader writes the submission secret); the instructor runs ``course collect``
-(which keeps the secret), grades with the kit and runs ``course feedback``; the learner's ``fetch_feedback`` finds the page, which
-says how the hidden tests went and shows none of them.
+(which keeps the secret), grades with the kit and runs ``course feedback``; the
+learner's ``fetch_feedback`` finds the page, which says how the hidden tests went and
+shows none of them.
 """
 
 from __future__ import annotations
