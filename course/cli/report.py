@@ -31,10 +31,10 @@ def report(ctx: click.Context, assignment: str, weakest: int) -> None:
     console = Console()
     result = make_report(load(ctx), assignment)
     table = Table(title=f"{assignment}: {len(result.shares)} graded submissions")
-    for column in ("test", "passed", "share", "discrimination", "most common error"):
-        table.add_column(
-            column, justify="left" if column in ("test", "most common error") else "right"
-        )
+    table.add_column("test", overflow="fold")
+    for column in ("passed", "share", "discrimination"):
+        table.add_column(column, justify="right")
+    table.add_column("most common error", overflow="fold")
     for item in result.items:
         table.add_row(
             item.test,
