@@ -21,6 +21,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from course.plan import load_course
+from course.present.address import is_loopback
 from course.present.kernel_client import CourseKernelClient
 from course.present.room import CappedVoilaHandler, Seats
 from course.present.serve import header
@@ -30,13 +31,16 @@ STATUS_PATH = "/course/present/status"
 
 
 class PresentStatusHandler(JupyterHandler):
-    """How warm the pool is and how many seats are taken: for tests, benchmarks and monitoring."""
+    """How warm the pool is and how many seats are taken: for tests, benchmarks and
+    monitoring, on this machine (a room served with --ip gets 403)."""
 
     def initialize(self, seats: Seats, notebook: str) -> None:
         self.seats, self.notebook = seats, notebook
 
     @tornado.web.authenticated
     def get(self) -> None:
+        if not is_loopback(self.request.remote_ip or "0.0.0.0"):
+            raise tornado.web.HTTPError(403, "the app's status is for this machine only")
         manager = self.kernel_manager
         pool = getattr(manager, "_pools", {}).get(self.notebook, [])
         status = {
