@@ -41,6 +41,7 @@ class PresentOptions:
     max_kernels: int = DEFAULT_MAX_KERNELS
     ip: str = "127.0.0.1"  # another address serves a room (course.present.address)
     verbose: bool = False  # Voila's log on the terminal instead of <data>/logs/present.log
+    confine_to: Path | None = None  # kernels confined, writing there only (present.confined)
 
 
 def present(course: Course, notebook: Path | str, options: PresentOptions | None = None) -> None:
@@ -84,6 +85,8 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
         # ("Address already in use"), nothing another local user can reach. Under /tmp:
         # a socket path ends at 104 bytes, and macOS's TMPDIR alone takes about 50.
         command += ["--KernelManager.transport=ipc", "--Voila.connection_dir_root=/tmp"]
+    if options.confine_to is not None:
+        command.append(f"--CourseVoila.confine_to={options.confine_to}")
     if not is_loopback(ip):  # a room: the URL people open, not the bound address
         command.append(f"--Voila.custom_display_url={people_url(ip, options.port)}")
     if preheat:
