@@ -21,6 +21,7 @@ from course.errors import CourseNotFound
 from course.identity.credentials import course_credentials
 from course.identity.environment import events_environment, server_person
 from course.identity.kernels import CourseKernelManager
+from course.live.apps import RoomApps
 from course.live.groups import make_group_notebooks
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
 from course.live.routes import routes
@@ -62,6 +63,12 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         help="Override rate limits: {action: [per_second, burst]}; actions: "
         + ", ".join(DEFAULT_RATES),
     )
+    serve_apps = Bool(
+        True,
+        config=True,
+        help="Serve a session's presentation app to its participants (course.live.apps).",
+    )
+    app_pool = Int(2, config=True, help="Preheated kernels of each app served to a room.")
     store_workers = Int(
         0, config=True, help="Threads for store calls; default 1 for SQLite, 4 otherwise."
     )
@@ -137,6 +144,9 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
             public_url=self.public_url,
+            apps=RoomApps(course, self.serverapp.ip or "127.0.0.1", pool=self.app_pool)
+            if self.serve_apps
+            else None,
         )
         self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
 

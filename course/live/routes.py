@@ -49,6 +49,10 @@ Participant (only the cookie set by join; no Jupyter auth; each route says so be
   POST   live/sessions/S/me/questions          {text} → 201 question
   PUT    live/sessions/S/me/votes/Q            upvote, idempotent → question
   WS     live/sessions/S/me/ws                 participant channel
+  GET    live/sessions/S/me/app                {notebook, url}: the session's presentation
+                                               app, on a port of its own that serves it
+                                               alone, without a login (live.apps); 404
+                                               when the module has none
 
 Learner kernels: ``POST events`` with a JSON list of xAPI statements and the kernel's
 event credential, ``Authorization: Bearer $COURSE_EVENTS_TOKEN`` → 200 {received,
@@ -139,6 +143,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/me/questions", participant.AskHandler),  # no Jupyter auth: cookie
         (f"{session}/me/votes/{Q}", participant.VoteHandler),  # no Jupyter auth: cookie
         (f"{session}/me/ws", sockets.ParticipantSocket),  # no Jupyter auth: cookie
+        (f"{session}/me/app", participant.AppHandler),  # no Jupyter auth: cookie
         (f"{PAGES}/join", participant.JoinPage),  # public
         (f"{PAGES}/s/{S}", participant.ParticipantPage),  # no Jupyter auth: cookie
         # learner kernels: NO Jupyter auth; their own event credential (auth.events_learner)
