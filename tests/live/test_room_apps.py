@@ -92,4 +92,3 @@ def test_the_app_is_for_participants_of_an_open_session(
     instructor.patch(f"/course/api/live/sessions/{sid}", json={"state": "ended"})
     ended = ada.get(f"/course/api/live/sessions/{sid}/me/app")
     assert ended.status_code == 409 and "ended" in ended.json()["message"]
-
