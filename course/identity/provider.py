@@ -30,7 +30,7 @@ from tornado import web
 from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
-from course.identity.attempts import FailedAttempts
+from course.identity.attempts import WrongCodes
 from course.identity.participation import participation
 from course.identity.scopes import may_reach
 from course.identity.service import Identities
@@ -91,7 +91,7 @@ class CourseIdentity(LoggingConfigurable):
 class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     """Instructor (token) or learner (sign-in code); see the module's docstring."""
 
-    _failures: FailedAttempts | None = None
+    _failures: WrongCodes | None = None
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:
         return self.scoped(handler, self.grouped(handler, await self._get_user(handler)))
@@ -99,16 +99,18 @@ class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     # learners: the sign-in code --------------------------------------------------------
 
     def learner_for_code(self, handler: web.RequestHandler, typed: str) -> CourseUser | None:
-        """The learner whose code ``typed`` is, or None; wrong codes are limited per address."""
-        address = handler.request.remote_ip or ""
-        failures = self._failures = self._failures or FailedAttempts()
-        wait = failures.wait(address)
+        """The learner whose code ``typed`` is, or None; wrong codes are limited per address
+        (``course.identity.attempts``: a room behind one router is not locked out)."""
+        address = handler.request.remote_ip or "?"
+        failures = self._failures = self._failures or WrongCodes()
+        wait = failures.wait(address, typed)
         if wait:
             raise web.HTTPError(429, f"too many wrong codes; try again in {wait:.0f} s")
         learner = self.identities.signin(typed) if typed.strip() else None
         if learner is None:
             failures.failed(address)
             return None
+        failures.succeeded(address, typed)
         return learner_user(learner.id, learner.name)
 
     def process_login_form(self, handler: web.RequestHandler) -> User | None:

@@ -21,6 +21,7 @@ from sqlalchemy import Text, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from course.live import rows, views
+from course.live import words as moderation
 from course.live.errors import Conflict, LiveError, NotFound
 from course.live.schemas import NewPoll, NumericCorrect, check_answer
 from course.live.store import Answer, LiveSession, Poll, Store
@@ -173,6 +174,16 @@ class Polling:
                     fields=["value", "answered_at"],
                 )
         return outcomes
+
+    def moderate_words(
+        self, session_id: int, poll_id: int, words: Sequence[str], state: str
+    ) -> dict[str, Any]:
+        """Approve, hide, or hold again words of a text poll (``course.live.words``)."""
+        with self.store.session() as db:
+            poll = self._poll(db, session_id, poll_id)
+            moderation.decide(poll, words, state)
+            db.flush()
+            return self.view(db, poll, instructor=True)
 
     def results(self, session_id: int, poll_id: int) -> dict[str, Any]:
         with self.store.session() as db:

@@ -1,8 +1,8 @@
 """Per-participant rate limits: one token bucket per (action, who).
 
 A bucket holds ``burst`` tokens and refills at ``per_second``; an action takes one
-token or is refused with the seconds until the next one. Actions that cost only when
-they fail (wrong join codes) ``ensure`` a token is left first and ``spend`` one after.
+token or is refused with the seconds until the next one. Wrong join codes, which cost
+only when they fail, have their own rules (``course.identity.attempts``).
 Kept in memory on the extension (not in the store): limits protect this process, and a
 restart that forgets them only gives everyone a fresh burst.
 """
@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
+from course.identity.attempts import WrongCodes
 from course.live.errors import RateLimited
 
 MAX_BUCKETS = 200_000
@@ -30,12 +31,18 @@ DEFAULT_RATES: dict[str, Rate] = {
     "vote": Rate(5, 30),
     "read": Rate(20, 60),  # GET /me and websocket connects
     "join-failure": Rate(0.2, 20),  # wrong join codes per address: no guessing codes
+    "join-overflow": Rate(1, 50),  # wrong codes past an address's own, all addresses
     "events": Rate(20, 100),  # learner event batches per learner
 }
 
 
 class RateLimiter:
-    """Token buckets keyed by (action, key); ``check`` raises RateLimited when empty."""
+    """Token buckets keyed by (action, key); ``check`` raises RateLimited when empty.
+
+    Wrong join codes are counted apart, in ``wrong_codes`` (``course.identity.attempts``:
+    per address, with an overflow shared by all, and a right code once seen from an
+    address never locked out), so a room behind one router always gets in.
+    """
 
     def __init__(
         self, rates: Mapping[str, Rate], clock: Callable[[], float] = time.monotonic
@@ -43,6 +50,16 @@ class RateLimiter:
         self.rates = dict(rates)
         self.clock = clock
         self._buckets: dict[tuple[str, Hashable], tuple[float, float]] = {}
+        own, overflow = self.rates["join-failure"], self.rates["join-overflow"]
+        self.wrong_codes = WrongCodes(
+            own.burst, own.per_second, overflow.burst, overflow.per_second, clock
+        )
+
+    def join(self, address: str, code: str) -> None:
+        """Raise RateLimited when ``address`` may not try ``code`` now."""
+        wait = self.wrong_codes.wait(address, code)
+        if wait:
+            raise RateLimited(f"too many wrong join codes; try again in {wait:.1f} s", wait)
 
     def check(self, action: str, key: Hashable) -> None:
         """Take a token for ``action`` by ``key``, or raise RateLimited."""
@@ -50,24 +67,6 @@ class RateLimiter:
         if tokens < 1:
             raise self._refused(action, tokens)
         self._store(action, key, tokens - 1, now)
-
-    def ensure(self, action: str, key: Hashable) -> None:
-        """Raise RateLimited when ``key`` has no token left for ``action``; take none.
-
-        For actions that only cost when they fail (a join with a wrong code): check first,
-        then ``spend`` once the outcome is known.
-        """
-        tokens, _ = self._tokens(action, key)
-        if tokens < 1:
-            raise self._refused(action, tokens)
-
-    def spend(self, action: str, key: Hashable) -> None:
-        """Take a token without refusing. Requests that passed ``ensure`` together and all
-        failed may take the bucket below zero (at most one burst deep): it then stays shut
-        longer, so guessing in parallel gains nothing over guessing one by one."""
-        rate = self.rates[action]
-        tokens, now = self._tokens(action, key)
-        self._store(action, key, max(tokens - 1, -float(rate.burst)), now)
 
     def _tokens(self, action: str, key: Hashable) -> tuple[float, float]:
         rate = self.rates[action]

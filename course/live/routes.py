@@ -21,6 +21,9 @@ Instructor (Jupyter auth: ``Authorization: token …`` or the login cookie plus 
   POST   live/sessions/S/polls                 {id?, kind, question, options?, correct?} → 201 poll
   GET    live/sessions/S/polls/P               poll (with correct and results)
   POST   live/sessions/S/polls/P/open|close|reveal   → poll  (open closes any other open poll)
+  PATCH  live/sessions/S/polls/P/words         {words: [word], state: approved|hidden|pending}
+                                               → poll; a text poll's words reach the
+                                               presenter only once approved (live.words)
   POST   live/sessions/S/next                  close the current poll, open the next draft
                                                → {poll: poll|null}
   GET    live/sessions/S/questions             [question] (hidden ones too)
@@ -48,6 +51,10 @@ Participant (only the cookie set by join; no Jupyter auth; each route says so be
   WS     live/sessions/S/me/ws                 participant channel
   GET    live/sessions/S/me/notebook           the group's notebook as a download (.ipynb),
                                                also after the session ended; 404 without one
+  GET    live/sessions/S/me/app                {notebook, url}: the session's presentation
+                                               app, on a port of its own that serves it
+                                               alone, without a login (live.apps); 404
+                                               when the module has none
 
 Learner kernels: ``POST events`` with a JSON list of xAPI statements and the kernel's
 event credential, ``Authorization: Bearer $COURSE_EVENTS_TOKEN`` → 200 {received,
@@ -61,7 +68,8 @@ Shapes. session {id, module, title, state, current_poll_id, join_code*, created_
 question, options, state: draft|open|closed, revealed, correct†, results†}; † to
 participants only once revealed. correct: option indices, or {value, tolerance}.
 results {answers, counts[] (choice) | median, mean, histogram[{from,to,count}],
-within_tolerance (numeric) | words[{word,count}] (text)}. Answer ``value``: an option
+within_tolerance (numeric) | words[{word,count}], pending*, hidden* (text: words
+holds the approved ones only)}. Answer ``value``: an option
 index (single), a list of indices (multiple), a number, or a text ≤ 200 characters.
 question {id, text, votes, answered, created_at, hidden*}; participants never see
 hidden ones. group {id, number, members[{id, name, anonymous}], notebook, url}.
@@ -124,6 +132,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/polls", instructor.PollsHandler),
         (f"{session}/polls/{P}", instructor.PollHandler),
         (f"{session}/polls/{P}/(?P<action>open|close|reveal)", instructor.PollActionHandler),
+        (f"{session}/polls/{P}/words", instructor.WordsHandler),
         (f"{session}/next", instructor.NextPollHandler),
         (f"{session}/questions", instructor.QuestionsHandler),
         (f"{session}/questions/{Q}", instructor.QuestionHandler),
@@ -143,6 +152,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/me/votes/{Q}", participant.VoteHandler),  # no Jupyter auth: cookie
         (f"{session}/me/ws", sockets.ParticipantSocket),  # no Jupyter auth: cookie
         (f"{session}/me/notebook", participant.GroupNotebookDownload),  # no Jupyter auth: cookie
+        (f"{session}/me/app", participant.AppHandler),  # no Jupyter auth: cookie
         (f"{PAGES}/join", participant.JoinPage),  # public
         (f"{PAGES}/s/{S}", participant.ParticipantPage),  # no Jupyter auth: cookie
         (f"{PAGES}/s/{S}/notebook", participant.GroupNotebookPage),  # no Jupyter auth: cookie

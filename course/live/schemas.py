@@ -189,6 +189,16 @@ class QuestionChange(_Body):
     hidden: StrictBool | None = None
 
 
+class WordsChange(_Body):
+    """The instructor's decision on words of a text poll (``course.live.words``)."""
+
+    words: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=60)]],
+        Field(min_length=1, max_length=200),
+    ]
+    state: Literal["approved", "hidden", "pending"]
+
+
 class FormGroups(_Body):
     size: Annotated[int, Field(ge=2, le=50, strict=True)] | None = None
     count: Annotated[int, Field(ge=1, le=500, strict=True)] | None = None

@@ -113,6 +113,11 @@ class LiveService:
     def results(self, session_id: int, poll_id: int) -> dict[str, Any]:
         return self._polling.results(session_id, poll_id)
 
+    def moderate_words(
+        self, session_id: int, poll_id: int, words: Sequence[str], state: str
+    ) -> dict[str, Any]:
+        return self._polling.moderate_words(session_id, poll_id, words, state)
+
     # questions
 
     def ask(self, session_id: int, participant_id: int, text: str) -> dict[str, Any]:

@@ -95,6 +95,8 @@ class Poll(Base):
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # a text poll's words the instructor moderated: {word: "approved" | "hidden"}
+    word_moderation: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
 
 class Answer(Base):

@@ -9,56 +9,14 @@ must insert it as text, never as HTML.
 from __future__ import annotations
 
 import json
-import re
 import statistics
-from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from course.live import words
 from course.live.store import Group, LiveSession, Participant, Poll, Question
 from course.questions import number_matches
-
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "so",
-        "that",
-        "the",
-        "this",
-        "to",
-        "was",
-        "what",
-        "when",
-        "which",
-        "with",
-        "you",
-        "your",
-        "not",
-    ]
-)
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 def dumps(data: Any) -> str:
@@ -106,7 +64,7 @@ def poll_json(row: Poll, results: dict[str, Any] | None, *, instructor: bool) ->
     }
     if instructor or row.revealed:
         data["correct"] = row.correct
-        data["results"] = results
+        data["results"] = results if instructor else words.public(results)
     return data
 
 
@@ -150,16 +108,8 @@ def tally(poll: Poll, counted: Sequence[tuple[Any, int]]) -> dict[str, Any]:
     elif poll.kind == "numeric":
         data |= _numeric(poll, [float(v) for v, n in counted for _ in range(n)])
     else:
-        words: Counter[str] = Counter()
-        for value, n in counted:
-            for word in _words(value):
-                words[word] += n
-        data["words"] = [{"word": w, "count": c} for w, c in words.most_common(50)]
+        data |= words.moderated(poll, counted)
     return data
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOPWORDS]
 
 
 def _numeric(poll: Poll, numbers: list[float]) -> dict[str, Any]:

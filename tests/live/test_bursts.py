@@ -10,8 +10,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from course.live.errors import RateLimited
-from course.live.ratelimit import Rate, RateLimiter
 from course.testing import CourseServer
 from tests.sample import copy_sample_course
 
@@ -82,34 +80,8 @@ def test_fifty_simultaneous_joins_from_one_address_all_succeed(default_server) -
     with default_server.anonymous() as guesser:
         codes = [
             guesser.post("/course/api/live/join", json={"code": f"ZZZZ{i:02d}", "name": "x"})
-            for i in range(25)
+            for i in range(75)
         ]
-    assert [c.status_code for c in codes[:20]] == [404] * 20
-    assert {c.status_code for c in codes[20:]} == {429}
-
-
-def test_ensure_takes_nothing_and_spend_takes_one() -> None:
-    now = [0.0]
-    limiter = RateLimiter({"join-failure": Rate(0.5, 3)}, clock=lambda: now[0])
-    for _ in range(10):
-        limiter.ensure("join-failure", "a")  # checks never use tokens up
-    for _ in range(3):
-        limiter.spend("join-failure", "a")
-    with pytest.raises(RateLimited) as refused:
-        limiter.ensure("join-failure", "a")
-    assert refused.value.retry_after == pytest.approx(2.0)
-    limiter.ensure("join-failure", "b")  # another address is not affected
-    now[0] = 2.0
-    limiter.ensure("join-failure", "a")  # one token back after 1 / 0.5 s
-
-
-def test_failures_in_parallel_keep_the_bucket_shut_longer() -> None:
-    now = [0.0]
-    limiter = RateLimiter({"join-failure": Rate(1, 3)}, clock=lambda: now[0])
-    for _ in range(10):  # ten wrong guesses that all passed ensure together
-        limiter.spend("join-failure", "a")
-    now[0] = 3.5  # a sequential guesser would have three tokens back by now
-    with pytest.raises(RateLimited):
-        limiter.ensure("join-failure", "a")
-    now[0] = 7.0  # the debt is at most one burst deep
-    limiter.ensure("join-failure", "a")
+    # 20 of the address's own, then 50 borrowed from the overflow shared by all addresses
+    assert [c.status_code for c in codes[:70]] == [404] * 70
+    assert {c.status_code for c in codes[70:]} == {429}

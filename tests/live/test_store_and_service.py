@@ -58,7 +58,7 @@ def test_migrations_build_exactly_the_models_schema_in_wal_mode(tmp_path: Path) 
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": _models_table})
         assert compare_metadata(context, [Base.metadata, ProgressEvent.metadata]) == []
-        for chain, head in ((LIVE, "0002"), (EVENTS, "r0001")):
+        for chain, head in ((LIVE, "0003"), (EVENTS, "r0001")):
             opts = {"version_table": chain.version_table}
             assert MigrationContext.configure(connection, opts=opts).get_current_revision() == head
     with sqlite3.connect(tmp_path / "s.sqlite") as db:
@@ -143,6 +143,10 @@ def test_numeric_and_text_results(service) -> None:
         people, ["Slicing!", "slicing and loops", "loops", "The"], strict=True
     ):
         service.answer(session["id"], person, text["id"], reply)
+    held = service.results(session["id"], text["id"])["results"]
+    assert held["words"] == []  # held for the instructor's approval (course.live.words)
+    assert held["pending"][:2] == [{"word": "slicing", "count": 2}, {"word": "loops", "count": 2}]
+    service.moderate_words(session["id"], text["id"], ["slicing", "loops"], "approved")
     words = service.results(session["id"], text["id"])["results"]["words"]
     assert words[:2] == [{"word": "slicing", "count": 2}, {"word": "loops", "count": 2}]
 

@@ -69,7 +69,7 @@ def test_a_store_made_by_live_revision_0001_keeps_its_rows(tmp_path: Path, cours
         store.migrate()
         assert heads(store.engine) == {
             "course_record_alembic_version": "r0001",
-            "course_live_alembic_version": "0002",
+            "course_live_alembic_version": "0003",
         }
         assert schema_differences(store.engine) == []
         with closing(sqlite3.connect(path)) as db:  # joined before learners signed in

@@ -78,6 +78,20 @@ class PollHandler(LiveHandler):
         self.reply(results)
 
 
+class WordsHandler(LiveHandler):
+    """A text poll's words held for the instructor's approval (``course.live.words``)."""
+
+    @instructor
+    async def patch(self, session_id: str, poll_id: str) -> None:
+        change = self.body(schemas.WordsChange)
+        sid = int(session_id)
+        poll = await self.live.run(
+            self.live.service.moderate_words, sid, int(poll_id), change.words, change.state
+        )
+        self.touch(sid, ("poll", poll["id"]))
+        self.reply(poll)
+
+
 class PollActionHandler(LiveHandler):
     @instructor
     async def post(self, session_id: str, poll_id: str, action: str) -> None:

@@ -49,6 +49,35 @@
     const poll = state.polls.get(id);
     $("chart-question").textContent = poll ? poll.question : "Choose a poll to see its results.";
     LiveChart.draw($("chart"), poll, true);
+    renderWords(poll);
+  }
+
+  // A text poll's words are held until approved (course/live/words.py): the presenter
+  // draws approved words only.
+  function renderWords(poll) {
+    const text = poll && poll.kind === "text" && poll.results;
+    $("word-moderation").hidden = !text;
+    if (!text) return;
+    const list = (id, words, buttons) => {
+      const items = words.map((w) => el("li", {},
+        el("span", { class: "text", text: `${w.word} (${w.count}) ` }),
+        el("span", { class: "actions" }, ...buttons.map(([label, state]) => el("button", {
+          type: "button", text: label, "aria-label": `${label}: ${w.word}`,
+          onclick: () => decideWords(poll, [w.word], state),
+        })))));
+      $(id).replaceChildren(...(items.length ? items : [el("li", { class: "muted", text: "none" })]));
+    };
+    list("pending-words", poll.results.pending || [], [["Approve", "approved"], ["Hide", "hidden"]]);
+    list("approved-words", poll.results.words || [], [["Hide", "hidden"]]);
+    list("hidden-words", poll.results.hidden || [], [["Approve", "approved"]]);
+    $("approve-all").disabled = !(poll.results.pending || []).length;
+    $("approve-all").onclick = () => decideWords(poll, poll.results.pending.map((w) => w.word), "approved");
+  }
+
+  async function decideWords(poll, words, state) {
+    const reply = await act("PATCH", `polls/${poll.id}/words`, { words, state },
+      `${state === "hidden" ? "Hidden" : "Approved"}: ${words.join(", ")}`);
+    if (reply) onMessage({ type: "poll", poll: reply });
   }
 
   function renderQuestions() {
