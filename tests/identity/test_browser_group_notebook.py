@@ -7,8 +7,10 @@ Screenshots go to the test's tmp folder, or to ``$COURSE_SCREENSHOTS`` when it i
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,5 +115,23 @@ def test_two_phones_share_the_group_notebook_and_its_output(
     assert (me["display_name"], me["username"]) == ("Ada", "participant-1"), me
     paths = {url.split("?")[0].split("/", 3)[3] for url in refused}
     assert paths <= HARMLESS, paths
+
+    with server.instructor() as boss:  # the session ends: the notebook is a download now
+        ended = boss.patch(f"/course/api/live/sessions/{session['id']}", json={"state": "ended"})
+        assert ended.status_code == 200
+    phone = phones[0]
+    download = phone.get_by_role("link", name="Download the group notebook")
+    expect(download).to_be_visible(timeout=30_000)
+    expect(phone.get_by_role("link", name="Open the group notebook")).to_be_hidden()
+    api = f"{server.url}/course/api/live/sessions/{session['id']}/me/notebook"
+    for _ in range(60):  # the room writes the file 1 s after the last edit (save delay)
+        if "# and Grace" in phone.request.get(api).text():
+            break
+        time.sleep(0.25)
+    with phone.expect_download() as saved:
+        download.click()
+    notebook = json.loads(Path(saved.value.path()).read_text())
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    assert any("# Ada" in s and "# and Grace" in s for s in sources), sources[:4]
     for page in phones:
         page.context.close()

@@ -10,6 +10,7 @@ everything they are refused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from course.live.handlers import instructor as instructor_handlers
@@ -331,6 +332,15 @@ def test_a_member_moved_to_another_group_loses_the_old_room_at_once(server: Clas
     shop = start_session(server, ["Ana", "Ben", "Cyd", "Dan"], count=2)
     old = shop.notebooks[1]
     members = shop.groups[1]
+    kernel = group_session(members[0], old)["kernel"]["id"]
+    url = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels"
+    opened = contextlib.ExitStack()
+    kernel_sockets = [
+        opened.enter_context(
+            connect(f"{url}?session_id={m.id}", additional_headers=m.headers, open_timeout=30)
+        )
+        for m in members
+    ]
 
     async def scenario() -> None:
         rooms = [room_client(server, m, old) for m in members]
@@ -345,6 +355,10 @@ def test_a_member_moved_to_another_group_loses_the_old_room_at_once(server: Clas
         assert moved  # two members cannot both stay alone in group 1
         for member, room in moved:
             await wait_until(lambda r=room: not r.connected, timeout=10, what="old room closed")
+            socket = kernel_sockets[members.index(member)]
+            with pytest.raises(ConnectionClosed):  # the old group's kernel socket too
+                while True:
+                    socket.recv(timeout=10)
             assert member.client.get(f"/api/contents/{quote(old)}").status_code == 403
             reopened = member.client.put(
                 f"/api/collaboration/session/{quote(old)}",
@@ -356,7 +370,8 @@ def test_a_member_moved_to_another_group_loses_the_old_room_at_once(server: Clas
             assert member.client.get(f"/api/contents/{quote(old)}").status_code == 200
         await asyncio.gather(*(r.disconnect() for r in rooms))
 
-    asyncio.run(scenario())
+    with opened:
+        asyncio.run(scenario())
 
 
 def test_an_ended_session_closes_the_rooms_and_keeps_the_download(server: ClassroomServer):
