@@ -1,13 +1,16 @@
-"""Who is calling, everywhere in the kit: the instructor, a learner (a roster id), later a
-join-code participant; how each proves it (Jupyter's token, hub OAuth, a personal
-sign-in code) and what each may do on the course server.
+"""Who is calling, everywhere in the kit: the instructor, a learner (a roster id), a
+join-code participant in their live group; how each proves it (Jupyter's token, hub
+OAuth, a personal sign-in code, the live session's group cookie) and what each may do
+on the course server.
 
 * ``codes``: personal sign-in codes, stored as digests in the roster;
 * ``sheet``: the printable sheet of codes and QR codes;
 * ``credentials``: signed, revocable event credentials for learners' kernels;
 * ``keys``: the course server's secret and the keys derived from it;
 * ``provider``, ``authorizer``, ``scopes``: Jupyter's IdentityProvider and Authorizer
-  for the course server, and the routes open to learners;
+  for the course server, and the routes open to learners and participants;
+* ``participation``: a live group's member as the live extension answers for them, and
+  the group websockets closed when they leave the group;
 * ``extension``, ``handlers``: the sign-in page, a server extension of its own.
 """
 
