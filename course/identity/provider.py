@@ -27,6 +27,7 @@ from pathlib import Path
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
+from tornado.websocket import WebSocketHandler
 from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
@@ -66,10 +67,16 @@ class CourseIdentity(LoggingConfigurable):
 
     def scoped(self, handler: web.RequestHandler, user: User | None) -> User | None:
         """``user``, or 403 when anyone but the instructor asks for a route not open to
-        their role (``course.identity.scopes``)."""
+        their role (``course.identity.scopes``). A websocket gets no user instead, which
+        Jupyter answers with a plain 403: an error raised here made its error page ask
+        for the user again and log a traceback (JupyterLab opens ``api/events/subscribe``
+        on every page)."""
         if isinstance(user, CourseUser) and user.role != INSTRUCTOR:
             path = handler.request.path[len(handler.settings.get("base_url", "/")) :]
             if not may_reach(user.role, path, handler.request.method or "", user.username):
+                if isinstance(handler, WebSocketHandler):
+                    self.log.warning("refused %s %s: websocket %s", user.role, user.username, path)
+                    return None
                 raise web.HTTPError(403, f"{path} is not open to a {user.role or 'user'}")
         return user
 
