@@ -168,12 +168,26 @@ def test_the_instructor_opens_any_groups_room(workshop: Workshop):
     asyncio.run(scenario())
 
 
-def test_members_download_their_groups_notebook(workshop: Workshop):
+def test_members_download_their_groups_notebook_with_the_latest_edit(workshop: Workshop):
     member = workshop.groups[1][0]
-    reply = member.client.get(f"/course/api/live/sessions/{member.session_id}/me/notebook")
-    assert reply.status_code == 200
-    assert "attachment" in reply.headers["Content-Disposition"]
-    assert reply.json()["metadata"]["course"]["group"] == 1
+    url = f"/course/api/live/sessions/{member.session_id}/me/notebook"
+
+    async def scenario() -> None:
+        room = room_client(workshop.server, member, workshop.notebooks[1])
+        await room.connect()
+        room.append_cell("# typed just now\n", "just-now")
+        await asyncio.sleep(0.3)  # the room has it; the file on disk not yet (1 s delay)
+        reply = await asyncio.to_thread(member.client.get, url)
+        on_disk = (workshop.course.root / workshop.notebooks[1]).read_text()
+        assert "# typed just now" not in on_disk  # so the download came from the room
+        assert reply.status_code == 200
+        assert "attachment" in reply.headers["Content-Disposition"]
+        notebook = reply.json()
+        assert notebook["metadata"]["course"]["group"] == 1
+        assert "# typed just now\n" in ["".join(c["source"]) for c in notebook["cells"]]
+        await room.disconnect()
+
+    asyncio.run(scenario())
 
 
 # another group's notebook, room and kernel --------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+import nbformat
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import url_path_join
 from tornado import web
@@ -25,6 +26,8 @@ from course.live.errors import Conflict, Forbidden, NotFound
 from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import PAGES
 from course.live.participants import Member
+
+YDOC = "jupyter_server_ydoc"  # jupyter-collaboration's extension: the rooms
 
 # REST ---------------------------------------------------------------------------------------
 
@@ -130,10 +133,23 @@ class GroupNotebookDownload(ParticipantHandler):
         )
         if notebook is None or not notebook.is_file():
             raise web.HTTPError(404, "your group has no notebook (yet)")
+        relative = notebook.relative_to(self.live.service.course.root).as_posix()
         self.set_header("Content-Type", "application/x-ipynb+json")
         self.set_header("Content-Disposition", f'attachment; filename="{notebook.name}"')
         self.set_header("Cache-Control", "no-store")
-        self.finish(notebook.read_bytes())
+        self.finish(await self._in_room(relative) or notebook.read_bytes())
+
+    async def _in_room(self, path: str) -> bytes | None:
+        """The notebook as its room holds it now, if the room is open: the file on disk
+        lags the last edits by the room's save delay."""
+        for ydoc in self.serverapp.extension_manager.extension_apps.get(YDOC, set()):
+            document = await ydoc.get_document(
+                path=path, content_type="notebook", file_format="json", copy=True
+            )
+            if document is not None:
+                text: str = nbformat.writes(nbformat.from_dict(document.get()))
+                return text.encode()
+        return None
 
 
 class AppHandler(ParticipantHandler):
