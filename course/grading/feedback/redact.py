@@ -34,6 +34,8 @@ STATUS_LINE = {
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"(?:Cell In\s*\[\d*\]|<ipython-input-[^>]*>),\s*line (\d+)")
 _WIDGET_MIME = "application/vnd.jupyter.widget"
+_IMAGES = ("image/png", "image/jpeg")
+IMAGE_ALT = "A figure your code drew in this cell"
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,18 @@ def summary_output(
     return [NotebookNode(output_type="stream", name="stderr", text=text + "\n")]
 
 
+def _give_images_alt_text(output: Any) -> None:
+    """A learner's plots carry no alt text. nbconvert then writes "No description has been
+    provided for this image", and matplotlib's text/plain (``<Figure size … with 1 Axes>``)
+    says little more; a screen reader user learns more from where the figure came from."""
+    for mime in _IMAGES:
+        if mime in output.get("data", {}):
+            meta = output.setdefault("metadata", NotebookNode())
+            own = meta.setdefault(mime, NotebookNode())
+            if isinstance(own, dict) and not own.get("alt") and not meta.get("alt"):
+                own["alt"] = IMAGE_ALT
+
+
 def _is_test_cell(cell: Any) -> bool:
     grading = cell.metadata.get("nbgrader", {})
     return bool(cell.cell_type == "code" and grading.get("grade") and not grading.get("solution"))
@@ -142,6 +156,7 @@ class RedactHiddenTests(Preprocessor):
         for output in cell.get("outputs", []):
             for mime in [m for m in output.get("data", {}) if m.startswith(_WIDGET_MIME)]:
                 del output.data[mime]
+            _give_images_alt_text(output)
         blocks = hidden_blocks(cell.source, self.begin, self.end)
         if not blocks or self.reveal:
             return cell, resources
