@@ -109,7 +109,10 @@ def test_nothing_of_a_failed_hidden_test_survives_anywhere_in_the_notebook() -> 
     cell = result.cells[1]
     assert cell.source.splitlines()[-1] == "# Hidden tests: failed"
     assert cell.metadata.nbgrader.hidden_tests == [FAILED]
-    assert [o.text for o in cell.outputs] == ["AssertionError in a hidden test\n"]
+    assert [o.text for o in cell.outputs] == [
+        "AssertionError in a hidden test\n",
+        "(This cell's printed output is withheld: it includes checks not shown here.)\n",
+    ]
     assert "checksum" not in cell.metadata.nbgrader
     assert "application/vnd.jupyter.widget-view+json" not in result.cells[0].outputs[0].data
 

@@ -103,10 +103,18 @@ def summary_output(
     The error type always; the message and line only when the raising line is visible
     (before the first hidden block, where the redacted cell's numbering is unchanged).
     ``mention``: say that the error came from a hidden test (not under the ``hidden`` policy).
+    Printed output and results are never kept: the hidden checks may print (a partial-credit
+    cell lists its checks by name), and nothing tells their lines from the visible ones'.
     """
     errors = [o for o in outputs if o.get("output_type") == "error"]
+    withheld = any(o.get("output_type") != "error" for o in outputs)
+    note = NotebookNode(
+        output_type="stream",
+        name="stdout",
+        text="(This cell's printed output is withheld: it includes checks not shown here.)\n",
+    )
     if not errors:
-        return []
+        return [note] if withheld else []
     ename = str(errors[0].get("ename", "Error"))
     visible = raised_at is not None and all(raised_at - 1 < b.begin for b in blocks)
     if visible:
@@ -114,7 +122,8 @@ def summary_output(
         text += f" (line {raised_at} of this cell)"
     else:
         text = f"{ename} in a hidden test" if mention else f"{ename} in a check not shown here"
-    return [NotebookNode(output_type="stream", name="stderr", text=text + "\n")]
+    said = NotebookNode(output_type="stream", name="stderr", text=text + "\n")
+    return [said, note] if withheld else [said]
 
 
 def _give_images_alt_text(output: Any) -> None:
