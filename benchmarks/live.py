@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 200.0
 TARGET_MB = 500.0
 POLL_KEY = "m1-types"
+STALL_SECONDS = 0.5
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Result:
     server_answer_cpu_s: float
     client_answer_cpu_s: float
     answer_seconds: float
+    client_lag_ms: tuple[float, float] = (0.0, 0.0)
 
     def percentile(self, share: float, values: list[float] | None = None) -> float:
         ordered = sorted(self.latencies_ms if values is None else values)
@@ -125,8 +127,36 @@ class Result:
                 f"CPU                 server {self.server_cpu_s:.1f} s in all, "
                 f"{self.server_answer_cpu_s:.1f} s while answering; "
                 f"benchmark client {self.client_answer_cpu_s:.1f} s while answering",
+                f"client event loop late by p95 {self.client_lag_ms[0]:.0f} ms, "
+                f"max {self.client_lag_ms[1]:.0f} ms while answering (time the client, "
+                "not the server, adds to every latency above)",
             ]
         )
+
+
+class LoopLag:
+    """How late this process's event loop wakes up (a 10 ms sleep, overshoot in ms): when
+    the benchmark client itself is starved of CPU, its latencies are the client's."""
+
+    def __init__(self, every: float = 0.01) -> None:
+        self.every, self.lags = every, [0.0]
+        self._task: asyncio.Task[None] | None = None
+
+    async def _sample(self) -> None:
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(self.every)
+            self.lags.append((time.monotonic() - before - self.every) * 1000)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._sample())
+
+    def stop(self) -> tuple[float, float]:
+        """(p95, max) in ms."""
+        if self._task:
+            self._task.cancel()
+        ordered = sorted(self.lags)
+        return ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
 
 
 class Memory:
@@ -199,25 +229,60 @@ async def watch(socket: Any, presenter: Presenter) -> None:
             presenter.frames.append((time.monotonic(), results.get("answers", 0)))
 
 
+class Phone:
+    """One participant's keep-alive HTTP/1.1 connection, spoken by hand.
+
+    httpx costs the benchmark about 2 ms of CPU per request, more than the server spends
+    on an answer; on a machine of two shared cores that CPU is taken from the server it
+    measures. A phone's own CPU is not the server's, so the client should cost little:
+    a request written as bytes and a reply read by its Content-Length.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def put(self, path: str, body: bytes, cookie: str) -> int:
+        assert self.reader is not None and self.writer is not None
+        head = (
+            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Cookie: {cookie}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        status_line = await self.reader.readuntil(b"\r\n")
+        length = 0
+        while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        await self.reader.readexactly(length)
+        return int(status_line.split()[1])
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 async def answer(
-    person: Participant, sid: int, poll_id: int, delay: float, refused: dict[str, int]
+    person: Participant, phone: Phone, path: str, delay: float, refused: dict[str, int]
 ) -> tuple[float, float] | None:
     """Answer after ``delay``; (sent, replied) times, or None when refused."""
     await asyncio.sleep(delay)
+    body = json.dumps({"value": random.randrange(3)}).encode()
     sent = time.monotonic()
     try:
-        reply = await person.client.put(
-            f"/course/api/live/sessions/{sid}/me/answers/{poll_id}",
-            json={"value": random.randrange(3)},
-            headers={"Cookie": person.cookie},
-        )
-    except httpx.HTTPError as error:
+        status = await phone.put(path, body, person.cookie)
+    except (OSError, asyncio.IncompleteReadError, ValueError) as error:
         key = type(error).__name__
         refused[key] = refused.get(key, 0) + 1
         return None
-    if reply.status_code != 200:
-        key = str(reply.status_code)
-        refused[key] = refused.get(key, 0) + 1
+    if status != 200:
+        refused[str(status)] = refused.get(str(status), 0) + 1
         return None
     return sent, time.monotonic()
 
@@ -283,11 +348,20 @@ async def run_async(server: CourseServer, n: int, window: float, concurrency: in
     opened.raise_for_status()
     await asyncio.sleep(0.5)  # the "poll opened" frames go out before the first answer
     refused: dict[str, int] = {}
+    phones = [Phone(server.port) for _ in people]
+    await asyncio.gather(*(phone.connect() for phone in phones))
+    path = f"/course/api/live/sessions/{sid}/me/answers/{poll_id}"
+    lag = LoopLag()
+    lag.start()
     started = time.monotonic()
     times = await asyncio.gather(
-        *(answer(p, sid, poll_id, random.uniform(0, window), refused) for p in people)
+        *(
+            answer(p, phone, path, random.uniform(0, window), refused)
+            for p, phone in zip(people, phones, strict=True)
+        )
     )
     answer_seconds = time.monotonic() - started
+    client_lag = lag.stop()
     accepted = [t for t in times if t is not None]
     await asyncio.sleep(1.0)  # the last coalesced push
     watcher.cancel()
@@ -304,6 +378,8 @@ async def run_async(server: CourseServer, n: int, window: float, concurrency: in
         await person.socket.close()
     for task in drains:
         task.cancel()
+    for phone in phones:
+        phone.close()
     for person in people:
         await person.client.aclose()
     await admin.aclose()
@@ -326,6 +402,7 @@ async def run_async(server: CourseServer, n: int, window: float, concurrency: in
         server_answer_cpu_s=_cpu(cpu_after) - _cpu(answer_cpu_before),
         client_answer_cpu_s=_cpu(client_cpu_after) - _cpu(client_cpu_before),
         answer_seconds=answer_seconds,
+        client_lag_ms=client_lag,
     )
 
 
@@ -338,7 +415,7 @@ def run(
 ) -> Result:
     """Start a server on a copy of the sample course, run the benchmark, stop the server."""
     folder = Path(tempfile.mkdtemp(prefix="course-live-bench-"))
-    server = CourseServer(copy_course(REPO, folder / "course"))
+    server = CourseServer(copy_course(REPO, folder / "course"), stall_seconds=STALL_SECONDS)
     try:
         server.start()
         return asyncio.run(
@@ -346,7 +423,23 @@ def run(
         )
     finally:
         server.stop()
+        print(stalls(server.log.read_text(errors="replace")))
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def stalls(log: str) -> str:
+    """What the server's stall watch logged (``course.live.stalls``): each stall's
+    length, and where its threads were when it was caught."""
+    lines = log.splitlines()
+    found = [i for i, line in enumerate(lines) if "event loop has not run" in line]
+    ends = [line.rsplit(" after ", 1)[-1] for line in lines if "answered again after" in line]
+    collections = [line for line in lines if "full garbage collection took" in line]
+    if not found and not collections:
+        return f"server stalls      none over {STALL_SECONDS} s (course.live.stalls)"
+    report = [f"server stalls      {len(found)} over {STALL_SECONDS} s: {', '.join(ends)}"]
+    for i in found:
+        report += ["", *lines[i : i + 60]]
+    return "\n".join(report + collections)
 
 
 def main() -> int:

@@ -148,6 +148,11 @@ def log_path(course: Course, command: str) -> Path:
     return course.data_path / "logs" / f"{command}.log"
 
 
+def apps_scratch_folder(course: Course) -> Path:
+    """What the kernels of apps served to a room write (HOME, caches); emptied at stop."""
+    return course.data_path / "apps-scratch"
+
+
 def roster_path(course: Course) -> Path:
     """The class roster (personal data: names, emails, sign-in digests); never committed."""
     return course.data_path / "roster.json"

@@ -21,13 +21,16 @@ from course.errors import CourseNotFound
 from course.identity.credentials import course_credentials
 from course.identity.environment import events_environment, server_person
 from course.identity.kernels import CourseKernelManager
+from course.live.apps import RoomApps
 from course.live.groups import make_group_notebooks
+from course.live.heap import LongLivedHeap
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
 from course.live.rooms import GroupDirectory
 from course.live.routes import routes
 from course.live.runtime import Live
 from course.live.server_config import apply_course_config, served_folder
 from course.live.service import LiveService
+from course.live.stalls import StallWatch, watch_loop
 from course.live.store import Store, sqlite_url
 from course.plan import Course, find_course, load_course
 from course.record.roster import load_roster
@@ -41,6 +44,8 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     name = "course"
     extension_url = "/course/live/"
     load_other_extensions = True
+    stall_watch: StallWatch | None = None
+    heap: LongLivedHeap | None = None
 
     course_root = Unicode(
         "",
@@ -63,6 +68,24 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         help="Override rate limits: {action: [per_second, burst]}; actions: "
         + ", ".join(DEFAULT_RATES),
     )
+    stall_seconds = Float(
+        2.0,
+        config=True,
+        help="Log every thread's stack when the event loop has not run for this long, "
+        "and long full garbage collections (course.live.stalls); 0: off.",
+    )
+    freeze_heap = Bool(
+        True,
+        config=True,
+        help="Keep the server's long-lived objects out of full garbage collections, "
+        "which otherwise stall every room for tenths of seconds (course.live.heap).",
+    )
+    serve_apps = Bool(
+        True,
+        config=True,
+        help="Serve a session's presentation app to its participants (course.live.apps).",
+    )
+    app_pool = Int(2, config=True, help="Preheated kernels of each app served to a room.")
     store_workers = Int(
         0, config=True, help="Threads for store calls; default 1 for SQLite, 4 otherwise."
     )
@@ -138,6 +161,9 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
             push_interval=self.push_interval,
             workers=self.store_workers or (1 if store.is_sqlite else 4),
             public_url=self.public_url,
+            apps=RoomApps(course, self.serverapp.ip or "127.0.0.1", pool=self.app_pool)
+            if self.serve_apps
+            else None,
         )
         self._group_rooms(GroupDirectory(service))
         self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
@@ -170,6 +196,10 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         from course.live.formgrader_guard import guard_formgrader  # imports nbgrader: not at start
 
         guard_formgrader(serverapp.web_app)
+        self.stall_watch = watch_loop(self.log, self.stall_seconds)
+        if self.freeze_heap:
+            self.heap = LongLivedHeap()
+            self.heap.start()
         if self.announce:
             from course.live.pages import announce
 
@@ -184,6 +214,10 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         os.environ.update(events_environment(self.live.credentials, person, url))
 
     async def stop_extension(self) -> None:
+        if self.stall_watch is not None:
+            self.stall_watch.stop()
+        if self.heap is not None:
+            self.heap.stop()
         self.live.close()
 
 

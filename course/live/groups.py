@@ -16,7 +16,7 @@ import math
 import os
 import random
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,7 +28,8 @@ from nbformat.corpus.words import generate_corpus_id
 
 from course.errors import CourseError
 from course.plan import Course
-from course.workspace.files import write_new
+from course.workspace.files import UnsafePath, write_new
+from course.workspace.files import folder as no_link_folder
 from course.workspace.workspace import shipped_files
 
 __all__ = [
@@ -175,11 +176,17 @@ def _copy_for_groups(
     shipped = shipped_files(course, relative)
     for number in range(1, count + 1):
         paths[number] = group_path(course, session_id, number, relative)
-        folder = course.root / group_folder(course, session_id, number)
-        folder.mkdir(parents=True, exist_ok=True)
-        for path, source in shipped:
-            write_new(folder, path, source.read_bytes())
-        _copy_once(template, course.root / paths[number], module_id, session_id, number)
+        root = course.root / group_folder(course, session_id, number)
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            for path, source in shipped:
+                write_new(root, path, source.read_bytes())
+            _copy_once(template, root, relative, module_id, session_id, number)
+        except UnsafePath as error:
+            raise GroupError(
+                f"group {number}'s folder has a link where its files go ({error}); "
+                "remove the link, then form the groups again"
+            ) from None
     return paths
 
 
@@ -229,26 +236,31 @@ def _template(course: Course, module_id: str) -> Path:
     return template
 
 
-def _copy_once(template: Path, target: Path, module_id: str, session_id: str, number: int) -> None:
-    """Write the group's copy unless it exists, atomically, so a half-written file never opens.
+def _copy_once(
+    template: Path, root: Path, relative: str, module_id: str, session_id: str, number: int
+) -> None:
+    """Write the group's copy at ``root/relative`` unless it exists, atomically, so a
+    half-written file never opens, and never through a link: the group's kernel can
+    write in ``root`` (``course.workspace.files.folder`` walks it without following any).
 
     Cell ids are made present (nbformat 4.5): jupyter-collaboration rebuilds a room
     from disk deterministically only when every cell carries its id.
     """
-    if target.exists():
-        return
     notebook = nbformat.read(template, as_version=4)
     notebook.nbformat_minor = max(notebook.nbformat_minor, 5)
     for cell in notebook.cells:
         cell.setdefault("id", generate_corpus_id())
     notebook.metadata["course"] = {"module": module_id, "session": session_id, "group": number}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".group-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            nbformat.write(notebook, handle)
-        os.link(tmp, target)  # fails if another request created it first: that copy wins
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(tmp)
+    path = PurePosixPath(relative)
+    with no_link_folder(root, path.parent) as fd:
+        tmp = f".group-{secrets.token_hex(4)}.tmp"
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=fd)
+        try:
+            with os.fdopen(out, "w", encoding="utf-8") as handle:
+                nbformat.write(notebook, handle)
+            # fails if the copy exists (or another request made it first): that copy wins
+            os.link(tmp, path.name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp, dir_fd=fd)

@@ -51,6 +51,10 @@ Participant (only the cookie set by join; no Jupyter auth; each route says so be
   WS     live/sessions/S/me/ws                 participant channel
   GET    live/sessions/S/me/notebook           the group's notebook as a download (.ipynb),
                                                also after the session ended; 404 without one
+  GET    live/sessions/S/me/app                {notebook, url}: the session's presentation
+                                               app, on a port of its own that serves it
+                                               alone, without a login (live.apps); 404
+                                               when the module has none
 
 Learner kernels: ``POST events`` with a JSON list of xAPI statements and the kernel's
 event credential, ``Authorization: Bearer $COURSE_EVENTS_TOKEN`` → 200 {received,
@@ -148,6 +152,7 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/me/votes/{Q}", participant.VoteHandler),  # no Jupyter auth: cookie
         (f"{session}/me/ws", sockets.ParticipantSocket),  # no Jupyter auth: cookie
         (f"{session}/me/notebook", participant.GroupNotebookDownload),  # no Jupyter auth: cookie
+        (f"{session}/me/app", participant.AppHandler),  # no Jupyter auth: cookie
         (f"{PAGES}/join", participant.JoinPage),  # public
         (f"{PAGES}/s/{S}", participant.ParticipantPage),  # no Jupyter auth: cookie
         (f"{PAGES}/s/{S}/notebook", participant.GroupNotebookPage),  # no Jupyter auth: cookie

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from course.identity.credentials import Credentials
+from course.live.apps import RoomApps
 from course.live.channels import Channels
 from course.live.polling import AnswerArgs
 from course.live.ratelimit import RateLimiter
@@ -41,9 +42,11 @@ class Live:
         push_interval: float,
         workers: int,
         public_url: str = "",
+        apps: RoomApps | None = None,
     ) -> None:
         self.service, self.credentials, self.limiter = service, credentials, limiter
         self.public_url = public_url
+        self.apps = apps
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="course-live")
         self.channels = Channels(self._update, interval=push_interval)
         self._answers: list[tuple[AnswerArgs, asyncio.Future[Any]]] = []
@@ -99,5 +102,7 @@ class Live:
         return await self.run(self.service.update, session_id, topics)
 
     def close(self) -> None:
+        if self.apps is not None:
+            self.apps.stop()
         self.executor.shutdown(wait=True)
         self.service.store.dispose()

@@ -17,6 +17,7 @@ from pathlib import Path
 from course.errors import CourseError
 from course.layout import log_path
 from course.plan import Course
+from course.present.address import checked_ip, is_loopback, people_url
 from course.processes import supervise
 
 KIT_ROOT = Path(__file__).resolve().parents[2]
@@ -38,8 +39,9 @@ class PresentOptions:
     open_browser: bool = True
     pool: int = DEFAULT_POOL
     max_kernels: int = DEFAULT_MAX_KERNELS
-    ip: str = "127.0.0.1"
+    ip: str = "127.0.0.1"  # another address serves a room (course.present.address)
     verbose: bool = False  # Voila's log on the terminal instead of <data>/logs/present.log
+    confine_to: Path | None = None  # kernels confined, writing there only (present.confined)
 
 
 def present(course: Course, notebook: Path | str, options: PresentOptions | None = None) -> None:
@@ -63,6 +65,7 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
     path = _notebook(course, notebook)
     if options.pool < 0 or options.max_kernels < 0:
         raise PresentError("--pool and --max-kernels must be 0 or more")
+    ip = checked_ip(options.ip)
     preheat = options.pool > 0 and not options.slides
     command = [
         sys.executable,
@@ -70,7 +73,7 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
         "course.present.voila_app",
         str(path),
         f"--port={options.port}",
-        f"--Voila.ip={options.ip}",
+        f"--Voila.ip={ip}",
         f"--template={'course-slides' if options.slides else 'course'}",
         f"--CourseVoila.course_root={course.root}",
         f"--CourseVoila.max_kernels={options.max_kernels}",
@@ -82,6 +85,10 @@ def voila_command(course: Course, notebook: Path | str, options: PresentOptions)
         # ("Address already in use"), nothing another local user can reach. Under /tmp:
         # a socket path ends at 104 bytes, and macOS's TMPDIR alone takes about 50.
         command += ["--KernelManager.transport=ipc", "--Voila.connection_dir_root=/tmp"]
+    if options.confine_to is not None:
+        command.append(f"--CourseVoila.confine_to={options.confine_to}")
+    if not is_loopback(ip):  # a room: the URL people open, not the bound address
+        command.append(f"--Voila.custom_display_url={people_url(ip, options.port)}")
     if preheat:
         command += [
             "--VoilaConfiguration.preheat_kernel=True",

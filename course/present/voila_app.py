@@ -21,6 +21,8 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from course.plan import load_course
+from course.present.address import is_loopback
+from course.present.confined import PROVISIONER, ConfinedAppKernels
 from course.present.kernel_client import CourseKernelClient
 from course.present.room import CappedVoilaHandler, Seats
 from course.present.serve import header
@@ -30,13 +32,16 @@ STATUS_PATH = "/course/present/status"
 
 
 class PresentStatusHandler(JupyterHandler):
-    """How warm the pool is and how many seats are taken: for tests, benchmarks and monitoring."""
+    """How warm the pool is and how many seats are taken: for tests, benchmarks and
+    monitoring, on this machine (a room served with --ip gets 403)."""
 
     def initialize(self, seats: Seats, notebook: str) -> None:
         self.seats, self.notebook = seats, notebook
 
     @tornado.web.authenticated
     def get(self) -> None:
+        if not is_loopback(self.request.remote_ip or "0.0.0.0"):
+            raise tornado.web.HTTPError(403, "the app's status is for this machine only")
         manager = self.kernel_manager
         pool = getattr(manager, "_pools", {}).get(self.notebook, [])
         status = {
@@ -73,6 +78,12 @@ class CourseVoila(Voila):
     course_root = Unicode(
         "", config=True, help="Folder of the course: its title and modules head the app's page."
     )
+    confine_to = Unicode(
+        "",
+        config=True,
+        help="A scratch folder: kernels start confined, writing there only "
+        "(course.present.confined); empty: kernels start as Voila starts them.",
+    )
     quiet = Bool(
         False,
         config=True,
@@ -98,6 +109,17 @@ class CourseVoila(Voila):
             self.voila_configuration.resources = resources
         if self.quiet:
             self.logging_config = errors_on_stdout(self.__class__.__name__)
+        if self.confine_to:
+            self._confine()
+
+    def _confine(self) -> None:
+        """Every kernel (the preheated pool's too) through ``ConfinedAppKernels``."""
+        if not self.course_root:
+            raise ValueError("--CourseVoila.confine_to needs --CourseVoila.course_root")
+        self.voila_configuration.multi_kernel_manager_class = ConfinedAppKernels
+        self.config.KernelProvisionerFactory.default_provisioner_name = PROVISIONER
+        self.config.ConfinedAppKernels.scratch = self.confine_to
+        self.config.ConfinedAppKernels.course_root = self.course_root
 
     def start(self) -> None:
         IOLoop.current().add_callback(self._announce)

@@ -57,6 +57,9 @@ class KernelConfinement:
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)
     environment: dict[str, str] = field(default_factory=dict)  # COURSE_* for the kernel
     read: tuple[Path, ...] = ()  # further read-only folders
+    # A read-only folder to start in instead of the workspace (a presentation app's own
+    # folder, so its relative paths work); it must be one of ``read``.
+    start_in: Path | None = None
 
     def read_paths(self) -> list[Path]:
         """System and Python folders, the kit's own package, and any extra folders.
@@ -82,7 +85,10 @@ class ConfinedProvisioner(LocalProvisioner):
         if self.confinement is None:
             return await super().pre_launch(**kwargs)
         confinement = self.confinement
-        kwargs["cwd"] = str(_inside(confinement.workspace, kwargs.get("cwd")))
+        if confinement.start_in is not None:
+            kwargs["cwd"] = str(_start_in(confinement, kwargs.get("cwd")))
+        else:
+            kwargs["cwd"] = str(_inside(confinement.workspace, kwargs.get("cwd")))
         kwargs["env"] = _environment(kwargs.get("env") or {}, confinement)
         _private_folders(confinement)
         folder = self._private_runtime(confinement)
@@ -161,6 +167,16 @@ def _inside(workspace: Path, cwd: str | None) -> Path:
     if wanted != real and real not in wanted.parents:
         raise PermissionError(f"a learner's kernel cannot start in {cwd}: outside {workspace}")
     return wanted
+
+
+def _start_in(confinement: KernelConfinement, cwd: str | None) -> Path:
+    """The read-only folder the kernel starts in, which must be the one asked for."""
+    start = Path(str(confinement.start_in)).resolve()
+    if start not in [p.resolve() for p in confinement.read] or (
+        cwd and Path(cwd).resolve() != start
+    ):
+        raise PermissionError(f"a confined kernel cannot start in {cwd}: not {start}")
+    return start
 
 
 def _environment(given: dict[str, str], confinement: KernelConfinement) -> dict[str, str]:

@@ -24,8 +24,10 @@ from course.live.handlers import instructor as instructor_handlers
 from course.live.handlers import sockets as live_sockets
 from course.live.routes import routes as live_routes
 from course.plan import Course, load_course
+from course.record.roster import Learner
 from course.testing.classroom import ClassroomServer, Participant, execute, join
 from course.testing.collab_client import CollabClient, wait_until
+from tests.identity.conftest import enrol
 from tests.sample import copy_sample_course
 
 pytestmark = [pytest.mark.slow]
@@ -62,11 +64,15 @@ def start_session(server: ClassroomServer, names: list[str], count: int) -> Work
     return Workshop(server, load_course(server.course.root), session, groups, notebooks)
 
 
+codes: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClassroomServer]:
     course = load_course(copy_sample_course(tmp_path_factory.mktemp("rooms") / "course"))
     (course.data_path).mkdir(parents=True, exist_ok=True)
     (course.data_path / "gradebook.db").write_text("the gradebook: learners' scores")
+    codes.update(enrol(course, Learner("lin", "Lin", "Chen")))
     process = ClassroomServer(course, extra=LIMITS)
     process.start(timeout=120)
     yield process
@@ -103,6 +109,7 @@ def test_the_door_opens_the_members_own_jupyterlab_on_the_group_notebook(worksho
     page = ada.client.get(ada.landing)
     assert page.status_code == 200
     assert f'"preferredPath": "/{notebook.split("/notebooks/")[0]}"' in page.text
+    assert workshop.server.token not in page.text  # JupyterLab puts it in every page
     me = ada.client.get("/api/me").json()["identity"]
     assert (me["username"], me["display_name"]) == (f"participant-{ada.id}", ada.name)
 
@@ -384,3 +391,30 @@ def test_room_ids_are_unique_per_group(workshop: Workshop):
         for n in (1, 2)
     }
     assert len(ids) == 2
+
+
+def test_a_signed_in_learner_keeps_their_workspace_and_gains_the_group(server: ClassroomServer):
+    with server.instructor() as boss:
+        session = boss.post("/course/api/live/sessions", json={"module": "m2"}).json()
+    learner = server.learner(codes["lin"]).client
+    joined = learner.post(
+        "/course/api/live/join", json={"code": session["join_code"], "name": "Lin"}
+    )
+    assert joined.status_code == 201, joined.text
+    other = join(server, session["join_code"], "Mo")
+    with server.instructor() as boss:
+        formed = boss.post(
+            f"/course/api/live/sessions/{session['id']}/groups", json={"count": 1}
+        ).json()
+    notebook = formed[0]["notebook"]
+    door = learner.get(f"/course/live/s/{session['id']}/notebook")
+    assert door.status_code == 302
+    me = learner.get("/api/me").json()["identity"]
+    assert (me["username"], me["role"]) == ("lin", "learner")
+    own = "var/workspaces/lin/notebooks/01-foundations.ipynb"
+    assert learner.get(f"/api/contents/{own}").status_code == 200
+    assert learner.get(f"/api/contents/{quote(notebook)}").status_code == 200
+    assert other.open_group_notebook().status_code == 200
+    kernel = group_session(other, notebook)["kernel"]["id"]
+    assert kernel in [k["id"] for k in learner.get("/api/kernels").json()]
+    assert learner.get("/api/contents/var/workspaces").status_code == 403

@@ -141,3 +141,17 @@ def test_missing_module_template_or_bad_session_is_explained(sample_course: Path
 def test_links_are_quoted_and_respect_the_base_url():
     assert lab_link("var/live/s 1/group-1.ipynb") == "/lab/tree/var/live/s%201/group-1.ipynb"
     assert lab_link("a.ipynb", "/user/ada") == "/user/ada/lab/tree/a.ipynb"
+
+
+def test_a_link_the_groups_kernel_planted_is_not_followed(sample_course: Path):
+    course = load_course(sample_course)
+    groups = form_groups(course, "m1", "s1", PEOPLE, count=2)
+    notebook = sample_course / groups[0].path
+    notebook.unlink()  # the kernel can write its group's folder: swap a folder for a link
+    live = notebook.parent
+    live.rename(live.with_name("moved"))
+    live.symlink_to(sample_course / "exercises/ps1")
+    before = sorted(p.name for p in (sample_course / "exercises/ps1").iterdir())
+    with pytest.raises(GroupError, match="group 1's folder has a link"):
+        form_groups(course, "m1", "s1", PEOPLE, count=2)
+    assert sorted(p.name for p in (sample_course / "exercises/ps1").iterdir()) == before

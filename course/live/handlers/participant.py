@@ -12,7 +12,7 @@ caller's own group's notebook.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import url_path_join
@@ -21,7 +21,7 @@ from tornado import web
 from course.identity.participation import GROUP_COOKIE, cookie_value
 from course.live import schemas
 from course.live.auth import cookie_name, member_of, set_participant_cookie, signed_in_learner
-from course.live.errors import Forbidden, NotFound
+from course.live.errors import Conflict, Forbidden, NotFound
 from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import PAGES
 from course.live.participants import Member
@@ -134,6 +134,32 @@ class GroupNotebookDownload(ParticipantHandler):
         self.set_header("Content-Disposition", f'attachment; filename="{notebook.name}"')
         self.set_header("Cache-Control", "no-store")
         self.finish(notebook.read_bytes())
+
+
+class AppHandler(ParticipantHandler):
+    """Where the session's presentation app is (``course.live.apps``): started on first
+    use, on a port of its own that serves that app alone, without a login."""
+
+    @allow_unauthenticated  # participant: the session cookie is checked by member()
+    async def get(self, session_id: str) -> None:
+        member = self.member(session_id)
+        self.live.limiter.check("read", member)
+        me = await self.live.run(self.live.service.me, member.session_id, member.participant_id)
+        session = me["session"]
+        if session["state"] != "open":
+            raise Conflict("this session has ended")
+        apps = self.live.apps
+        notebook = apps.notebook(session["module"]) if apps else None
+        if apps is None or notebook is None:
+            raise NotFound(f"module {session['module']}: no presentation app in this session")
+        port = await apps.port(notebook)
+        self.reply({"notebook": notebook, "url": f"http://{self._host()}:{port}/"})
+
+    def _host(self) -> str:
+        """The host the participant reached this server by (or the public URL's)."""
+        host = urlsplit(self.live.public_url).hostname if self.live.public_url else None
+        host = host or self.request.host_name
+        return f"[{host}]" if ":" in host else host
 
 
 # pages --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
     }
     if (state.me) $("who").textContent = state.me.anonymous ? "anonymous" : state.me.name;
     renderEnded();
+    renderApp();
     renderPoll();
     renderQuestions();
     renderGroup();
@@ -175,6 +176,36 @@
       Live.say($("ask-status"), error.message, true);
     }
   });
+
+  // the session's presentation app (course/live/apps.py): asked for once, on a port of
+  // its own that needs no login --------------------------------------------------------
+
+  let app = null; // null: not asked yet; {url} | {none: true} | {error}
+
+  async function askForApp() {
+    app = { waiting: true };
+    try {
+      app = await Live.api("GET", `live/sessions/${sid}/me/app`);
+    } catch (error) {
+      app = error.status === 404 ? { none: true } : { error: error.message };
+    }
+    render();
+  }
+
+  function renderApp() {
+    const ended = Boolean(state.session && state.session.state === "ended");
+    if (app === null && state.session && !ended) askForApp();
+    const shown = app !== null && !app.none && !ended;
+    $("app").hidden = !shown;
+    if (!shown) return;
+    $("app-link").hidden = !app.url;
+    if (app.url) {
+      $("app-link").href = app.url;
+      $("app-text").textContent = "Open it here; it works on this phone, no login needed.";
+    } else if (app.error) {
+      $("app-text").textContent = `The app could not start: ${app.error}`;
+    }
+  }
 
   // group -------------------------------------------------------------------------------
 
