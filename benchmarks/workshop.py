@@ -287,6 +287,9 @@ class Result:
     kernels_mb: float
     kernels: int
     converged: bool
+    seconds: float = 0.0
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
 
     def percentile(self, values: list[float], share: float) -> float:
         ordered = sorted(values)
@@ -316,6 +319,9 @@ class Result:
                 f"  memory: server {self.server_mb:.0f} MB + {self.kernels} kernels "
                 f"{self.kernels_mb:.0f} MB = {total:.0f} MB "
                 f"(target < {MEMORY_TARGET_MB} MB: {memory})",
+                f"  cpu over {self.seconds:.0f} s: server {self.server_cpu_s:.0f} s, "
+                f"clients {self.client_cpu_s:.0f} s (one process: near {self.seconds:.0f} s "
+                "means the clients, not the server, set the latency)",
             ]
         )
 
@@ -403,9 +409,14 @@ def run(
                 if mode == "kit"
                 else plain_rooms(server, groups, members)  # type: ignore[arg-type]
             )
+            cpu_before, client_before = server.cpu_seconds(), time.process_time()
+            started = time.perf_counter()
             converged = asyncio.run(
                 asyncio.wait_for(_exercise(server.url, rooms, seconds, typing, every), 900)
             )
+            wall = time.perf_counter() - started
+            server_cpu = server.cpu_seconds() - cpu_before
+            client_cpu = time.process_time() - client_before
             assert server.process is not None
             kernels = [p for p in descendants(server.process.pid) if rss_mb(p) > 20]
             result = Result(
@@ -422,6 +433,9 @@ def run(
                 kernels_mb=sum(rss_mb(p) for p in kernels),
                 kernels=len(kernels),
                 converged=converged,
+                seconds=wall,
+                server_cpu_s=server_cpu,
+                client_cpu_s=client_cpu,
             )
         finally:
             server.interrupt()

@@ -129,6 +129,15 @@ class CourseKernelManager(AsyncMappingKernelManager):
             self.log.info("course: kernel %s of group %s started", kernel, user.group)
             return kernel
 
+    async def shutdown_groups(self, prefix: str) -> list[str]:
+        """Shut down the kernels of every group whose key starts with ``prefix`` (a live
+        session's groups, once it ended: no member can reach them any more)."""
+        stopped = [k for g, k in dict(self._group_kernels).items() if g.startswith(prefix)]
+        for kernel in stopped:
+            if kernel in self:
+                await self.shutdown_kernel(kernel)
+        return stopped
+
     def _in_group(self, user: CourseUser, path: str | None) -> bool:
         """Whether ``path`` (a kernel's folder) is the user's group folder or inside it."""
         folder = self._root / user.group_folder

@@ -57,7 +57,12 @@ class CourseUser(User):
 
 def group_key(session_id: int, number: int) -> str:
     """The owner of a live group's kernel, and the group's name in logs."""
-    return f"live-{session_id}-{number}"
+    return f"{session_groups(session_id)}{number}"
+
+
+def session_groups(session_id: int) -> str:
+    """What the keys of every group of a live session start with."""
+    return f"live-{session_id}-"
 
 
 def participant_user(

@@ -8,6 +8,7 @@ channels (``runtime.Live``) are handed to every handler through its route kwargs
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from jupyter_server.extension.application import ExtensionApp, ExtensionAppJinjaMixin
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Float, Int, TraitError, Unicode, default, validate
+from traitlets import Bool, Dict, Float, Int, Set, TraitError, Unicode, default, validate
 
 from course.errors import CourseNotFound
 from course.identity.credentials import course_credentials
@@ -113,6 +114,7 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
     )
 
     live: Live
+    _stopping = Set(help="shutdowns of ended sessions' group kernels under way")
 
     @default("template_paths")
     def _default_template_paths(self) -> list[str]:
@@ -173,6 +175,7 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
         the identity provider asks ``directory``; new groups or an ended session drop what
         it remembers and close the rooms members have left."""
         from course.identity.participation import PARTICIPATIONS, recheck_rooms
+        from course.identity.users import session_groups
 
         assert self.serverapp is not None
         settings = self.serverapp.web_app.settings
@@ -183,6 +186,11 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
             closed = recheck_rooms(settings)
             if closed:
                 self.log.info("course: %d group sockets closed in session %d", closed, session_id)
+            kernels = self.serverapp.kernel_manager if self.serverapp else None
+            if isinstance(kernels, CourseKernelManager) and directory.ended(session_id):
+                stopping = kernels.shutdown_groups(session_groups(session_id))
+                self._stopping.add(asyncio.ensure_future(stopping))
+                self._stopping = {task for task in self._stopping if not task.done()}
 
         self.live.membership_changed.append(changed)
 

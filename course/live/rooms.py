@@ -64,6 +64,11 @@ class GroupDirectory:
             for key in [k for k in self._cache if k[0] == session_id]:
                 del self._cache[key]
 
+    def ended(self, session_id: int) -> bool:
+        with self.service.store.session() as db:
+            session = db.get(LiveSession, session_id)
+            return session is not None and session.state == "ended"
+
     def notebook(self, session_id: int, participant_id: int) -> Path | None:
         """The participant's group notebook on disk, for their download; None without one."""
         with self.service.store.session() as db:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -362,6 +363,7 @@ def test_an_ended_session_closes_the_rooms_and_keeps_the_download(server: Classr
     shop = start_session(server, ["Eve", "Fay"], count=1)
     member = shop.groups[1][0]
     notebook = shop.notebooks[1]
+    kernel = group_session(member, notebook)["kernel"]["id"]
 
     async def scenario() -> None:
         room = room_client(server, member, notebook)
@@ -376,6 +378,12 @@ def test_an_ended_session_closes_the_rooms_and_keeps_the_download(server: Classr
 
     asyncio.run(scenario())
     assert member.client.get(f"/api/contents/{quote(notebook)}").status_code == 403
+    with server.instructor() as boss:
+        for _ in range(100):  # the group's kernel is shut down: no member can reach it
+            if kernel not in [k["id"] for k in boss.get("/api/kernels").json()]:
+                break
+            time.sleep(0.1)
+        assert kernel not in [k["id"] for k in boss.get("/api/kernels").json()]
     download = member.client.get(f"/course/api/live/sessions/{member.session_id}/me/notebook")
     assert download.status_code == 200 and download.json()["cells"]
 
