@@ -42,6 +42,7 @@ from course.plan import load_course
 from course.testing import copy_course
 from course.testing.collab_client import CollabClient, wait_until
 from course.testing.collab_server import CollabServer
+from course.testing.loop_lag import LoopLag
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ class CollabResult:
     seconds: float
     server_cpu_s: float
     client_cpu_s: float
+    client_lag_ms: tuple[float, float] = (0.0, 0.0)
     label: str = "kit"
     load: float = 0.0
     stalls: str = ""
@@ -89,6 +91,8 @@ class CollabResult:
                 f"{self.server_peak_mb:.0f} MB peak",
                 f"  cpu: server {self.server_cpu_s:.1f} s, clients {self.client_cpu_s:.1f} s "
                 f"(one process for all clients)",
+                f"  clients' event loop late by p95 {self.client_lag_ms[0]:.0f} ms, max "
+                f"{self.client_lag_ms[1]:.0f} ms (time the clients, not the server, add)",
                 *([f"  {self.stalls}"] if self.stalls else []),
             ]
         )
@@ -174,15 +178,18 @@ async def _connect_all(server: CollabServer, groups: list[Group], per_group: int
 
 async def _measure(
     server: CollabServer, groups: list[Group], per_group: int, edits: int, pause: float
-) -> tuple[list[_Group], bool, float]:
+) -> tuple[list[_Group], bool, float, tuple[float, float]]:
     rooms = await _connect_all(server, groups, per_group)
     for room in rooms:
         room.listen()
     rng = random.Random(0)
+    lag = LoopLag()
+    lag.start()
     started = time.perf_counter()
     await asyncio.gather(
         *(room.type(k, edits, pause, rng) for room in rooms for k in range(per_group))
     )
+    client_lag = lag.stop()
     try:
         await wait_until(lambda: all(r.converged(edits) for r in rooms), 60, "convergence")
         converged = True
@@ -192,11 +199,16 @@ async def _measure(
     for room in rooms:
         for client in room.clients:
             await client.disconnect()
-    return rooms, converged, seconds
+    return rooms, converged, seconds, client_lag
 
 
 def run(
-    groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0, plain: bool = False
+    groups: int = 10,
+    clients: int = 10,
+    edits: int = 20,
+    pause: float = 1.0,
+    plain: bool = False,
+    options: tuple[str, ...] = (),
 ) -> CollabResult:
     """Run the benchmark on a fresh temporary course and one real server; always stops it.
 
@@ -207,12 +219,15 @@ def run(
         members = [f"learner-{i:04d}" for i in range(groups * clients)]
         formed = form_groups(course, "m1", "bench", members, count=groups)
         server = CollabServer(
-            course, save_delay=1.0, plain=plain, extra=[f"--CourseLiveApp.stall_seconds={STALL}"]
+            course,
+            save_delay=1.0,
+            plain=plain,
+            extra=[f"--CourseLiveApp.stall_seconds={STALL}", *options],
         )
-        server.start()
-        cpu_before, client_before = server.cpu_seconds(), time.process_time()
         try:
-            rooms, converged, seconds = asyncio.run(
+            server.start()  # inside: a server that never got ready is stopped too
+            cpu_before, client_before = server.cpu_seconds(), time.process_time()
+            rooms, converged, seconds, client_lag = asyncio.run(
                 asyncio.wait_for(_measure(server, formed, clients, edits, pause), 600)
             )
             rss, peak = server.rss_mb(), server.peak_rss_mb()
@@ -234,9 +249,10 @@ def run(
         seconds=seconds,
         server_cpu_s=server_cpu,
         client_cpu_s=client_cpu,
-        label="plain jupyter-collaboration" if plain else "kit",
+        label="plain jupyter-collaboration" if plain else " ".join(["kit", *options]),
         load=load,
         stalls=stalls,
+        client_lag_ms=client_lag,
     )
 
 
@@ -267,8 +283,16 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the same clients against plain jupyter-collaboration (no kit) and "
         "print the kit's ratio to it",
     )
+    parser.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        help="one more option for the kit's server, e.g. "
+        "--server-option=--CourseLiveApp.freeze_heap=False (repeatable)",
+    )
     args = parser.parse_args(argv)
-    result = run(args.groups, args.clients, args.edits, args.pause)
+    options = tuple(args.server_option)
+    result = run(args.groups, args.clients, args.edits, args.pause, options=options)
     print(result.report())
     if not args.plain:
         return 0 if result.converged else 1

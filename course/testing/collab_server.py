@@ -120,7 +120,11 @@ class CollabServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_ready(timeout)
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.kill()  # a server that never got ready is not left running
+            raise
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
