@@ -99,9 +99,31 @@ def submission_folder(course: Course, student: str, assignment: str) -> Path:
     return course.data_path / "submitted" / student / assignment
 
 
+def collect_records_folder(course: Course, assignment: str) -> Path:
+    """``course collect``'s records of an assignment: one JSON file per run, and the
+    submissions a newer one replaced (``replaced/<learner>/<timestamp>/``)."""
+    return course.data_path / "collected" / assignment
+
+
+def exports_folder(course: Course) -> Path:
+    """Where ``course export`` writes its CSV files unless told otherwise."""
+    return course.data_path / "exports"
+
+
 def autograded_folder(course: Course, student: str, assignment: str) -> Path:
     """A graded submission: the notebooks as run, hidden tests restored."""
     return course.data_path / "autograded" / student / assignment
+
+
+def feedback_folder(course: Course, student: str, assignment: str) -> Path:
+    """A learner's feedback pages, as nbgrader's ``generate_feedback`` writes them: the folder
+    per learner that ``course feedback`` releases to when there is no exchange."""
+    return course.data_path / "feedback" / student / assignment
+
+
+def report_folder(course: Course, assignment: str) -> Path:
+    """``course report``'s item analysis of an assignment: its HTML page and PNG plots."""
+    return course.data_path / "reports" / assignment
 
 
 def exchange_folder(course: Course) -> Path:

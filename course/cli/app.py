@@ -17,8 +17,12 @@ COMMANDS = {
     "build": "course.cli.build:build",
     "serve": "course.cli.serve:serve",
     "grade": "course.cli.grade:grade",
+    "feedback": "course.cli.feedback:feedback",
+    "report": "course.cli.report:report",
     "present": "course.cli.present:present_command",
     "roster": "course.cli.roster:roster",
+    "collect": "course.cli.collect:collect_command",
+    "export": "course.cli.export:export_command",
 }
 
 

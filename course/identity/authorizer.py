@@ -12,6 +12,13 @@ The instructor may do everything. A learner (already limited to the routes of
 
 and nothing else: no terminals, no server events, no shutdown, no instructor routes
 of the course extension (resource ``course``), no resource this table does not name.
+
+A join-code participant has the same rules with their group's folder in place of a
+workspace (its notebook and the files the template ships with) and their group's
+kernel in place of their own; a learner who is also in a live group has both. The
+websockets a group membership opened (the group's room, its kernel) are remembered
+(``course.identity.participation.RoomSockets``) and closed when the member leaves the
+group.
 """
 
 from __future__ import annotations
@@ -23,30 +30,49 @@ from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.identity import User
+from tornado.websocket import WebSocketHandler
 
-from course.identity.users import INSTRUCTOR, CourseUser
+from course.identity.participation import ROOM_SOCKETS
+from course.identity.users import INSTRUCTOR, LEARNER, PARTICIPANT, CourseUser
 
 READ_ONLY = {"kernelspecs", "config", "api"}
 
 
 class CourseAuthorizer(Authorizer):
-    """Everything for the instructor; for a learner, their own files and kernels only."""
+    """Everything for the instructor; for a learner, their own files and kernels only; for
+    a group's member, the group's folder and kernel."""
 
     async def is_authorized(self, handler: Any, user: User, action: str, resource: str) -> bool:
         if not isinstance(user, CourseUser) or user.role == INSTRUCTOR:
             return True
-        if not user.is_learner:
-            return False  # participants get their own rules with issue 13
+        if user.role not in (LEARNER, PARTICIPANT):
+            return False
         allowed = await self._learner_may(handler, user, action, resource)
         if not allowed:
             self.log.warning(
-                "refused learner %s: %s on %s (%s)",
-                user.learner,
+                "refused %s %s: %s on %s (%s)",
+                user.role,
+                user.username,
                 action,
                 resource,
                 handler.request.path,
             )
+        elif user.group and isinstance(handler, WebSocketHandler):
+            self._watch_group_socket(handler, user, resource)
         return allowed
+
+    def _watch_group_socket(self, handler: Any, user: CourseUser, resource: str) -> None:
+        """A room or kernel websocket opened through the group: closed if the user leaves it."""
+        sockets = handler.settings.get(ROOM_SOCKETS)
+        if sockets is None:
+            return
+        if resource == "kernels":
+            through_group = self._owner(handler, handler.path_kwargs.get("kernel_id")) == user.group
+        else:
+            paths = requested_paths(handler)
+            through_group = bool(paths) and self._in_home(handler, user.group_folder, paths[0])
+        if through_group:
+            sockets.watch(handler, user.group)
 
     async def _learner_may(
         self, handler: Any, user: CourseUser, action: str, resource: str
@@ -59,10 +85,11 @@ class CourseAuthorizer(Authorizer):
             paths = requested_paths(handler)
             if resource == "nbconvert" and not paths:
                 return action == "read"  # the list of export formats
-            if handler.request.method in ("DELETE", "PATCH") and self._is_workspace(
-                handler, user, paths[0]
+            if handler.request.method in ("DELETE", "PATCH") and (
+                user.is_participant or self._is_workspace(handler, user, paths[0])
             ):
-                return False  # the workspace itself stays: its contents are the learner's
+                return False  # the workspace stays (its contents are the learner's); a group
+                # member deletes or moves nothing
             return bool(paths) and all(self._in_workspace(handler, user, p) for p in paths)
         if resource == "kernels":
             return self._own_kernel(handler, user, handler.path_kwargs.get("kernel_id"))
@@ -71,25 +98,44 @@ class CourseAuthorizer(Authorizer):
         return False
 
     def _in_workspace(self, handler: Any, user: CourseUser, api_path: str | None) -> bool:
-        if api_path is None:
+        """Inside one of the user's folders: a learner's workspace, a member's group folder."""
+        return any(self._in_home(handler, home, api_path) for home in self._homes(handler, user))
+
+    def _in_home(self, handler: Any, home: str, api_path: str | None) -> bool:
+        if api_path is None or not home:
             return False
-        real, workspace = self._real(handler, user, api_path)
-        return real == workspace or workspace in real.parents
+        real, folder = self._real(handler, home, api_path)
+        return real == folder or folder in real.parents
 
     def _is_workspace(self, handler: Any, user: CourseUser, api_path: str | None) -> bool:
-        return api_path is not None and len(set(self._real(handler, user, api_path))) == 1
+        return api_path is not None and any(
+            len(set(self._real(handler, home, api_path))) == 1
+            for home in self._homes(handler, user)
+        )
 
-    def _real(self, handler: Any, user: CourseUser, api_path: str) -> tuple[Path, Path]:
-        """The path on disk, links resolved, and the learner's workspace on disk."""
+    def _homes(self, handler: Any, user: CourseUser) -> list[str]:
+        """The folders (contents-API paths) whose files the user may read and write."""
+        own = [self._identities(handler).workspace_path(user.learner)] if user.is_learner else []
+        return own + ([user.group_folder] if user.group_folder else [])
+
+    @staticmethod
+    def _real(handler: Any, home: str, api_path: str) -> tuple[Path, Path]:
+        """The path on disk, links resolved, and the folder ``home`` on disk."""
         root = Path(handler.settings["server_root_dir"]).resolve()
-        workspace = (root / self._identities(handler).workspace_path(user.learner)).resolve()
-        return Path(os.path.realpath(root / api_path.strip("/"))), workspace
+        return Path(os.path.realpath(root / api_path.strip("/"))), (root / home).resolve()
 
     def _own_kernel(self, handler: Any, user: CourseUser, kernel_id: str | None) -> bool:
         if not kernel_id:
             return True  # listing (filtered) or starting (confined): the kernel manager's job
-        owner = getattr(handler.kernel_manager, "owner", lambda _: None)(kernel_id)
-        return bool(user.owner) and owner == user.owner
+        owner = self._owner(handler, kernel_id)
+        return owner is not None and owner in user.owners
+
+    @staticmethod
+    def _owner(handler: Any, kernel_id: str | None) -> str | None:
+        if not kernel_id:
+            return None
+        owner: str | None = getattr(handler.kernel_manager, "owner", lambda _: None)(kernel_id)
+        return owner
 
     async def _own_session(self, handler: Any, user: CourseUser) -> bool:
         session_id = handler.path_kwargs.get("session_id")

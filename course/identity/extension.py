@@ -9,10 +9,12 @@ Without them it adds nothing: a plain ``jupyter lab`` stays a one-person server.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 
+from course.identity.participation import ROOM_SOCKETS, RoomSockets
 from course.identity.provider import CourseIdentityProvider
 from course.identity.users import CourseUser
 
@@ -25,6 +27,7 @@ INSTRUCTOR_PLUGINS = (
     "@jupyterlab/terminal-extension",
     "@voila-dashboards/jupyterlab-preview",
 )
+NEWS_PLUGIN = "@jupyterlab/apputils-extension:announcements"  # a phone-covering prompt
 
 
 class CourseIdentityApp(ExtensionApp):
@@ -46,6 +49,7 @@ class CourseIdentityApp(ExtensionApp):
             return
         assert self.serverapp is not None
         settings = self.serverapp.web_app.settings
+        settings[ROOM_SOCKETS] = RoomSockets()
         previous = settings.get("page_config_hook")
 
         def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
@@ -81,15 +85,48 @@ class CourseIdentityApp(ExtensionApp):
 
 def learner_page_config(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
     """A learner's JupyterLab: their workspace as the file browser's home, no terminals,
-    and not the server's folder on disk. A copy: Jupyter shares the dict it passes."""
+    not the server's folder on disk, and never the server's token; a participant's: their
+    group's folder. A copy: Jupyter shares the dict it passes."""
     user = handler.current_user
-    if not (isinstance(user, CourseUser) and user.is_learner):
+    if not (isinstance(user, CourseUser) and (user.is_learner or user.is_participant)):
         return page_config
-    workspace = handler.identity_provider.identities.workspace_path(user.learner)
+    disabled = [*page_config.get("disabledExtensions", []), *INSTRUCTOR_PLUGINS]
+    if user.is_learner:
+        home = handler.identity_provider.identities.workspace_path(user.learner)
+    else:
+        home = user.group_folder
+        first_layout(handler, user.username)
+        disabled.append(NEWS_PLUGIN)
     return {
         **page_config,
-        "preferredPath": f"/{workspace}",
+        # JupyterLab writes the server's token (the instructor's) into every page it
+        # serves; a learner's or participant's browser would send it with every request
+        "token": "",
+        "preferredPath": f"/{home}",
         "terminalsAvailable": False,
         "serverRoot": "",
-        "disabledExtensions": [*page_config.get("disabledExtensions", []), *INSTRUCTOR_PLUGINS],
+        "disabledExtensions": disabled,
     }
+
+
+# A participant's first JupyterLab layout: the sidebars closed, so on a phone the group's
+# notebook (which the URL opens) fills the screen instead of the file browser.
+FIRST_LAYOUT = {
+    "left": {"collapsed": True, "visible": True, "widgets": ["filebrowser"]},
+    "right": {"collapsed": True, "visible": True, "widgets": []},
+}
+
+
+def first_layout(handler: Any, name: str) -> None:
+    """Save ``FIRST_LAYOUT`` as JupyterLab workspace ``name`` unless it has one already."""
+    from jupyterlab_server.workspaces_handler import WorkspacesManager
+
+    apps = handler.serverapp.extension_manager.extension_apps.get("jupyterlab", set())
+    folder = next((app.workspaces_dir for app in apps if getattr(app, "workspaces_dir", "")), "")
+    if not folder:
+        return
+    manager = WorkspacesManager(folder)
+    if manager.load(name).get("data"):
+        return
+    layout = {"data": {"layout-restorer:data": FIRST_LAYOUT}, "metadata": {"id": f"/{name}"}}
+    manager.save(name, json.dumps(layout))

@@ -39,4 +39,4 @@ class HubCourseIdentityProvider(CourseIdentity, JupyterHubIdentityProvider):  # 
             except UnsafePath as error:
                 message = f"your workspace has a link where files go: {error}"
                 raise web.HTTPError(409, message) from None
-        return self.scoped(handler, user)
+        return self.scoped(handler, self.grouped(handler, user))

@@ -10,12 +10,19 @@ A kernel a learner starts (through a session or the kernels API) is
 * recorded as theirs: the kernels and sessions lists show a learner their own only,
   and the Authorizer refuses them anyone else's kernel.
 
+A live group's members (participants, or learners in the group) share one kernel per
+group, started by whoever runs a cell first in the group's folder, confined to that
+folder with no event credential, and owned by the group (``CourseUser.group``): every
+member reaches it, no one else but the instructor does.
+
 The instructor's kernels start as Jupyter starts them, with the instructor's own
 credential and the events URL on loopback.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +36,14 @@ from course import sandbox
 from course.identity.environment import events_environment
 from course.identity.events_socket import EVENTS_PATH
 from course.identity.service import Identities
-from course.identity.users import INSTRUCTOR, CourseUser, current_learner, current_user
+from course.identity.users import INSTRUCTOR, CourseUser, current_user
 from course.learn.events import unix_url
 from course.workspace.files import UnsafePath
 from course.workspace.provisioner import LAUNCH_ARGUMENT, KernelConfinement
 from course.workspace.workspace import Workspace, prepare_workspace, write_credential
 
 LEARNER_KERNELS = ("python3",)
+RESTART_ATTEMPTS = 3
 
 
 class CourseKernelManager(AsyncMappingKernelManager):
@@ -50,8 +58,19 @@ class CourseKernelManager(AsyncMappingKernelManager):
         help="CPU seconds one learner kernel may use in its life (it is restarted after).",
     )
     learner_processes = Int(64, config=True, help="Processes and threads of one learner kernel.")
+    group_memory_bytes = Int(
+        1 << 30, config=True, help="Address space of one live group's kernel, in bytes."
+    )
+    group_cpu_seconds = Int(
+        1800,
+        config=True,
+        help="CPU seconds one live group's kernel may use before it is stopped (and restarted).",
+    )
+    group_processes = Int(32, config=True, help="Processes and threads of one group's kernel.")
 
     _owners = Dict(help="kernel id -> its owner (CourseUser.owner of who started it)")
+    _group_kernels = Dict(help="live group -> its one kernel")
+    _group_locks = Dict(help="live group -> the lock that starts its kernel once")
 
     def owner(self, kernel_id: str) -> str | None:
         """Whose kernel this is (``CourseUser.owner``: a learner's id); None for the
@@ -62,10 +81,12 @@ class CourseKernelManager(AsyncMappingKernelManager):
     async def start_kernel(  # type: ignore[override]
         self, *, kernel_id: str | None = None, path: str | None = None, **kwargs: Any
     ) -> str:
-        learner = current_learner()
         user = current_user()
+        if isinstance(user, CourseUser) and user.group and self._in_group(user, path):
+            return await self._group_kernel(user, kernel_id, path, **kwargs)
+        learner = user if isinstance(user, CourseUser) and user.is_learner else None
         if learner is None and isinstance(user, CourseUser) and user.role != INSTRUCTOR:
-            raise web.HTTPError(403, f"a {user.role} cannot start kernels")
+            raise web.HTTPError(403, f"a {user.role} starts kernels only in their group's folder")
         if learner is None:
             kwargs["env"] = {**(kwargs.get("env") or {}), **self._instructor_environment()}
             api_path = None if path is None else ApiPath(path)
@@ -85,16 +106,84 @@ class CourseKernelManager(AsyncMappingKernelManager):
         self._owners[kernel] = learner.owner
         return kernel
 
+    async def _group_kernel(
+        self, user: CourseUser, kernel_id: str | None, path: str | None, **kwargs: Any
+    ) -> str:
+        """The group's one kernel: the running one, or a new one confined to its folder."""
+        if kernel_id is not None and kernel_id in self:
+            if self.owner(kernel_id) not in user.owners:
+                raise web.HTTPError(403, "that kernel is not your group's")
+            return kernel_id
+        async with self._group_locks.setdefault(user.group, asyncio.Lock()):
+            running = self._group_kernels.get(user.group)
+            if running is not None and running in self:
+                return str(running)
+            kernel_name = kwargs.get("kernel_name") or self.default_kernel_name
+            if kernel_name not in LEARNER_KERNELS:
+                raise web.HTTPError(403, f"group kernels are {', '.join(LEARNER_KERNELS)}")
+            kwargs[LAUNCH_ARGUMENT] = self._group_confinement(user)
+            where = ApiPath(path or user.group_folder)
+            kernel: str = await super().start_kernel(path=where, **kwargs)
+            self._owners[kernel] = user.group
+            self._group_kernels[user.group] = kernel
+            self.log.info("course: kernel %s of group %s started", kernel, user.group)
+            return kernel
+
+    def _in_group(self, user: CourseUser, path: str | None) -> bool:
+        """Whether ``path`` (a kernel's folder) is the user's group folder or inside it."""
+        folder = self._root / user.group_folder
+        real = Path(str(self.cwd_for_path(path))).resolve() if path else folder
+        return real == folder or folder in real.parents
+
+    def _group_confinement(self, user: CourseUser) -> KernelConfinement:
+        folder = self._root / user.group_folder
+        return KernelConfinement(
+            learner=user.group,
+            workspace=folder,
+            private=folder / ".course",
+            runtime=self._identities.runtime,
+            limits=sandbox.Limits(
+                memory_bytes=self.group_memory_bytes,
+                cpu_seconds=self.group_cpu_seconds,
+                processes=self.group_processes,
+            ),
+        )
+
+    @property
+    def _root(self) -> Path:
+        return Path(self.root_dir).resolve()
+
     def list_kernels(self) -> list[dict[str, Any]]:
         kernels: list[dict[str, Any]] = super().list_kernels()
-        learner = current_learner()
-        if learner is None:
+        user = scoped_user()
+        if user is None:
             return kernels
-        return [k for k in kernels if self.owner(k["id"]) == learner.owner]
+        return [k for k in kernels if self.owner(k["id"]) in user.owners]
+
+    async def restart_kernel(self, kernel_id: str, now: bool = False) -> Any:  # type: ignore[override]
+        """Jupyter's restart, also while the restarter is restarting the kernel: a kernel its
+        limits stopped is being restarted when its members press restart, and jupyter_client
+        then fails the second restart on its shared ``ready`` future (InvalidStateError,
+        after the work is done): wait for the first, and try again."""
+        for attempt in range(RESTART_ATTEMPTS):
+            ready = getattr(self.get_kernel(kernel_id), "ready", None)
+            if isinstance(ready, asyncio.Future) and not ready.done():
+                with contextlib.suppress(Exception):  # a failed restart: ours tries again
+                    await asyncio.wait_for(asyncio.shield(ready), self.kernel_info_timeout)
+            try:
+                return await super().restart_kernel(kernel_id, now=now)
+            except asyncio.InvalidStateError:
+                if attempt == RESTART_ATTEMPTS - 1:
+                    raise
+                self.log.info("course: kernel %s was restarting; restarting it again", kernel_id)
+                await asyncio.sleep(0.5)
+        raise AssertionError("unreachable")
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         await super().shutdown_kernel(kernel_id, *args, **kwargs)
-        self._owners.pop(kernel_id, None)
+        owner = self._owners.pop(kernel_id, None)
+        if owner is not None and self._group_kernels.get(owner) == kernel_id:
+            self._group_kernels.pop(owner, None)
 
     # helpers ---------------------------------------------------------------------
 
@@ -152,15 +241,22 @@ class CourseKernelManager(AsyncMappingKernelManager):
         return events_environment(identities.credentials, identities.instructor_id, url)
 
 
+def scoped_user() -> CourseUser | None:
+    """The learner or group member making the current request; None for the instructor."""
+    user = current_user()
+    if isinstance(user, CourseUser) and user.role != INSTRUCTOR:
+        return user
+    return None
+
+
 class CourseSessionManager(SessionManager):
-    """Jupyter's sessions, of which a learner sees only those of their own kernels."""
+    """Jupyter's sessions, of which a learner or group member sees only those of kernels
+    they may use."""
 
     async def list_sessions(self) -> list[dict[str, Any]]:
         sessions: list[dict[str, Any]] = await super().list_sessions()
-        learner = current_learner()
-        if learner is None:
+        user = scoped_user()
+        if user is None:
             return sessions
         owner = getattr(self.kernel_manager, "owner", lambda _: None)
-        return [
-            s for s in sessions if s.get("kernel") and owner(s["kernel"]["id"]) == learner.owner
-        ]
+        return [s for s in sessions if s.get("kernel") and owner(s["kernel"]["id"]) in user.owners]

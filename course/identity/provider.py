@@ -8,7 +8,13 @@ login cookie then holds a ``CourseUser`` of role ``learner`` with the first char
 of their code's digest. Every request re-checks that cookie against the roster, so a
 learner removed from the roster, or given a new code, is signed out at once.
 
-A learner's identity is scoped (``course.identity.scopes``): any route not open to
+A join-code participant who opened their group's notebook from the participant page
+holds the group cookie (``course.identity.participation``): without a login cookie they
+are a ``CourseUser`` of role ``participant``, named as they joined; a signed-in learner
+holding it keeps their role and gains the group. The group is looked up at every
+request, never stored in a cookie.
+
+A learner's or participant's identity is scoped (``course.identity.scopes``): any route not open to
 learners answers 403 here, before its handler runs, whether or not the handler asks
 the Authorizer.
 """
@@ -25,9 +31,18 @@ from traitlets import Unicode
 from traitlets.config import LoggingConfigurable
 
 from course.identity.attempts import WrongCodes
+from course.identity.participation import participation
 from course.identity.scopes import may_reach
 from course.identity.service import Identities
-from course.identity.users import INSTRUCTOR, LEARNER, CourseUser, instructor_user, learner_user
+from course.identity.users import (
+    INSTRUCTOR,
+    LEARNER,
+    CourseUser,
+    instructor_user,
+    learner_user,
+    participant_user,
+    with_group,
+)
 from course.plan import find_course, load_course
 
 DIGEST_IN_COOKIE = 16
@@ -58,6 +73,20 @@ class CourseIdentity(LoggingConfigurable):
                 raise web.HTTPError(403, f"{path} is not open to a {user.role or 'user'}")
         return user
 
+    def grouped(self, handler: web.RequestHandler, user: User | None) -> User | None:
+        """``user`` as a member of the live group whose cookie the request holds, if any:
+        a participant when no one is signed in, a learner with their group otherwise."""
+        if user is not None and (not isinstance(user, CourseUser) or user.role == INSTRUCTOR):
+            return user
+        found = participation(handler)
+        if found is None or not found.in_group:
+            return user
+        if user is None:
+            return participant_user(
+                found.participant_id, found.name, found.group, found.folder, found.notebook
+            )
+        return with_group(user, found.group, found.folder, found.notebook)
+
 
 class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     """Instructor (token) or learner (sign-in code); see the module's docstring."""
@@ -65,7 +94,7 @@ class CourseIdentityProvider(CourseIdentity, IdentityProvider):
     _failures: WrongCodes | None = None
 
     async def get_user(self, handler: web.RequestHandler) -> User | None:
-        return self.scoped(handler, await self._get_user(handler))
+        return self.scoped(handler, self.grouped(handler, await self._get_user(handler)))
 
     # learners: the sign-in code --------------------------------------------------------
 

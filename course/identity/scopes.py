@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from course.identity.users import LEARNER
+from course.identity.users import LEARNER, PARTICIPANT
 
 READ = frozenset({"GET", "HEAD"})
 ANY = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
@@ -51,7 +51,34 @@ LEARNER_ROUTES = (
 )
 
 
-ROUTES: dict[str, tuple[Route, ...]] = {LEARNER: LEARNER_ROUTES}
+# A join-code participant: JupyterLab on their group's notebook, nothing of the course.
+# The Authorizer narrows each route to their group's folder, room and kernel.
+PARTICIPANT_ROUTES = (
+    Route(r"lab(/tree/.*|/workspaces/{me}(/.*)?)?/?", READ, "the JupyterLab page"),
+    Route(r"lab/api/workspaces/{me}", ANY, "their own JupyterLab layout"),
+    Route(
+        r"lab/api/(settings|translations|themes|listings|licenses|plugins|build)(/.*)?",
+        READ,
+        "JupyterLab's read-only configuration",
+    ),
+    Route(r"(lab/)?static/.*|lab/extensions/.*|favicon\.ico", READ, "code and styles"),
+    Route(r"api/(me|status|kernelspecs)(/.*)?|kernelspecs/.*", READ, "who they are; kernels"),
+    Route(r"api/config/[\w.-]+", READ, "front-end settings"),
+    Route(
+        r"api/contents(/.*)?|files/.*",
+        READ | {"PUT", "POST"},
+        "their group's files (the Authorizer: that folder only; nothing deleted or moved)",
+    ),
+    Route(r"api/(kernels|sessions)(/.*)?", ANY, "their group's kernel (the kernel manager)"),
+    Route(r"api/nbconvert|nbconvert/.*", READ, "downloads of their group's notebook"),
+    Route(r"api/collaboration/(session|room)/.*", ANY, "their group's room"),
+    Route(r"api/security/csp-report", frozenset({"POST"}), "the browser's CSP reports"),
+    Route(r"course/.*", ANY, "the course extension (instructor routes: the Authorizer)"),
+    Route(r"logout", ANY, "signing out"),
+)
+
+
+ROUTES: dict[str, tuple[Route, ...]] = {LEARNER: LEARNER_ROUTES, PARTICIPANT: PARTICIPANT_ROUTES}
 
 
 def may_reach(role: str, path: str, method: str, me: str) -> bool:

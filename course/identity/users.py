@@ -3,7 +3,10 @@
 * ``instructor``: whoever holds the server's token (or a hub instructor): everything.
 * ``learner``: a roster id, signed in with their personal code (or as their hub user):
   their own workspace, their own kernels, nothing else (``course.identity.scopes``).
-* ``participant`` (issue 13): a join-code participant, narrower still.
+* ``participant``: a join-code participant of a live session: their group's folder
+  (its notebook, the files the group template ships with), its room and the group's
+  one kernel, nothing else. A learner who joined a session and opened their group's
+  notebook keeps their own role and gains the same group (``with_group``).
 
 Each is a ``CourseUser``, so the Authorizer and the kernel manager read the role and
 the roster id from the request's user, never from anything the client sends.
@@ -28,16 +31,57 @@ class CourseUser(User):
 
     role: str = ""  # no role, no rights: every user is made by one of the functions below
     learner: str = ""
+    group: str = ""  # a live group's key (``live-<session>-<number>``), when in one
+    group_folder: str = ""  # that group's folder, as a contents-API path
+    group_notebook: str = ""  # that group's notebook, as a contents-API path
 
     @property
     def is_learner(self) -> bool:
         return self.role == LEARNER
 
     @property
+    def is_participant(self) -> bool:
+        return self.role == PARTICIPANT
+
+    @property
     def owner(self) -> str:
-        """Whose kernels this user may use (the kernel manager records it per kernel): a
-        learner's own, under their id; "" for none (a group's, with issue 13)."""
+        """Whose kernels this user starts in their own workspace: a learner's id; "" for
+        anyone else (a participant's kernel is their group's, see ``owners``)."""
         return self.learner if self.is_learner else ""
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        """Every owner whose kernels this user may use: their own, their group's."""
+        return tuple(o for o in (self.owner, self.group) if o)
+
+
+def group_key(session_id: int, number: int) -> str:
+    """The owner of a live group's kernel, and the group's name in logs."""
+    return f"live-{session_id}-{number}"
+
+
+def participant_user(
+    participant_id: int, name: str, group: str, folder: str, notebook: str
+) -> CourseUser:
+    """A join-code participant; ``username`` is unique per participant (their JupyterLab
+    layout is stored under it), the names are what the other members see in the room."""
+    return CourseUser(
+        username=f"participant-{participant_id}",
+        name=name,
+        display_name=name,
+        initials=name[:2].upper() or None,
+        role=PARTICIPANT,
+        group=group,
+        group_folder=folder,
+        group_notebook=notebook,
+    )
+
+
+def with_group(user: CourseUser, group: str, folder: str, notebook: str) -> CourseUser:
+    """``user`` (a learner) who is also a member of a live group."""
+    return CourseUser(
+        **{**vars(user), "group": group, "group_folder": folder, "group_notebook": notebook}
+    )
 
 
 def learner_user(learner_id: str, name: str) -> CourseUser:

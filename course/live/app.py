@@ -25,6 +25,7 @@ from course.live.apps import RoomApps
 from course.live.groups import make_group_notebooks
 from course.live.heap import LongLivedHeap
 from course.live.ratelimit import DEFAULT_RATES, Rate, RateLimiter
+from course.live.rooms import GroupDirectory
 from course.live.routes import routes
 from course.live.runtime import Live
 from course.live.server_config import apply_course_config, served_folder
@@ -164,7 +165,26 @@ class CourseLiveApp(ExtensionAppJinjaMixin, ExtensionApp):
             if self.serve_apps
             else None,
         )
+        self._group_rooms(GroupDirectory(service))
         self.log.info("course: live sessions of %s on %s", course.id, store.engine.url)
+
+    def _group_rooms(self, directory: GroupDirectory) -> None:
+        """Participants become Jupyter users in their group's room (``course.identity``):
+        the identity provider asks ``directory``; new groups or an ended session drop what
+        it remembers and close the rooms members have left."""
+        from course.identity.participation import PARTICIPATIONS, recheck_rooms
+
+        assert self.serverapp is not None
+        settings = self.serverapp.web_app.settings
+        settings[PARTICIPATIONS] = self.live.rooms = directory
+
+        def changed(session_id: int) -> None:
+            directory.forget(session_id)
+            closed = recheck_rooms(settings)
+            if closed:
+                self.log.info("course: %d group sockets closed in session %d", closed, session_id)
+
+        self.live.membership_changed.append(changed)
 
     def initialize_handlers(self) -> None:
         """Every route gets the running ``Live`` as its kwarg (see ``course.live.routes``)."""

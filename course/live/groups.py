@@ -16,8 +16,8 @@ import math
 import os
 import random
 import re
-import tempfile
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,11 +28,15 @@ from nbformat.corpus.words import generate_corpus_id
 
 from course.errors import CourseError
 from course.plan import Course
+from course.workspace.files import UnsafePath, write_new
+from course.workspace.files import folder as no_link_folder
+from course.workspace.workspace import shipped_files
 
 __all__ = [
     "Group",
     "GroupError",
     "form_groups",
+    "group_folder",
     "group_path",
     "lab_link",
     "make_group_notebooks",
@@ -41,7 +45,7 @@ __all__ = [
 ]
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_GROUP_FILE = re.compile(r"^group-(\d+)\.ipynb$")
+_GROUP_FOLDER = re.compile(r"^group-(\d+)$")
 
 
 class GroupError(CourseError):
@@ -68,11 +72,16 @@ def lab_link(path: str, base_url: str = "/") -> str:
     return f"{prefix}lab/tree/{quote(path, safe='/')}"
 
 
-def group_path(course: Course, session_id: str, number: int) -> str:
-    """Where group ``number`` of a session keeps its notebook, relative to the course root."""
+def group_folder(course: Course, session_id: str, number: int) -> str:
+    """Group ``number``'s folder in a session, relative to the course root."""
     _check_session_id(session_id)
     folder = PurePosixPath(Path(course.data_dir).as_posix()) / "live" / session_id
-    return str(folder / f"group-{number}.ipynb")
+    return str(folder / f"group-{number}")
+
+
+def group_path(course: Course, session_id: str, number: int, template: str) -> str:
+    """Where group ``number`` keeps its copy of ``template`` (a path in the course)."""
+    return str(PurePosixPath(group_folder(course, session_id, number)) / template)
 
 
 def split_members(
@@ -163,22 +172,41 @@ def _copy_for_groups(
     course: Course, template: Path, module_id: str, session_id: str, count: int
 ) -> dict[int, str]:
     paths = {}
+    relative = template.relative_to(course.root).as_posix()
+    shipped = shipped_files(course, relative)
     for number in range(1, count + 1):
-        paths[number] = group_path(course, session_id, number)
-        _copy_once(template, course.root / paths[number], module_id, session_id, number)
+        paths[number] = group_path(course, session_id, number, relative)
+        root = course.root / group_folder(course, session_id, number)
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            for path, source in shipped:
+                write_new(root, path, source.read_bytes())
+            _copy_once(template, root, relative, module_id, session_id, number)
+        except UnsafePath as error:
+            raise GroupError(
+                f"group {number}'s folder has a link where its files go ({error}); "
+                "remove the link, then form the groups again"
+            ) from None
     return paths
 
 
 def session_notebooks(course: Course, session_id: str, base_url: str = "/") -> dict[int, str]:
     """Every group notebook of a session, as group number → link, for the instructor."""
-    folder = course.root / group_path(course, session_id, 1)
+    session = (course.root / group_folder(course, session_id, 1)).parent
     found = {}
-    for file in sorted(folder.parent.glob("group-*.ipynb")) if folder.parent.is_dir() else []:
-        match = _GROUP_FILE.match(file.name)
-        if match:
-            number = int(match.group(1))
-            found[number] = lab_link(group_path(course, session_id, number), base_url)
+    for folder in sorted(session.glob("group-*")) if session.is_dir() else []:
+        match = _GROUP_FOLDER.match(folder.name)
+        notebook = next(_notebooks(folder), None) if match else None
+        if match and notebook is not None:
+            path = notebook.relative_to(course.root).as_posix()
+            found[int(match.group(1))] = lab_link(path, base_url)
     return dict(sorted(found.items()))
+
+
+def _notebooks(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*.ipynb")):
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts):
+            yield path
 
 
 def _check_session_id(session_id: str) -> None:
@@ -208,26 +236,31 @@ def _template(course: Course, module_id: str) -> Path:
     return template
 
 
-def _copy_once(template: Path, target: Path, module_id: str, session_id: str, number: int) -> None:
-    """Write the group's copy unless it exists, atomically, so a half-written file never opens.
+def _copy_once(
+    template: Path, root: Path, relative: str, module_id: str, session_id: str, number: int
+) -> None:
+    """Write the group's copy at ``root/relative`` unless it exists, atomically, so a
+    half-written file never opens, and never through a link: the group's kernel can
+    write in ``root`` (``course.workspace.files.folder`` walks it without following any).
 
     Cell ids are made present (nbformat 4.5): jupyter-collaboration rebuilds a room
     from disk deterministically only when every cell carries its id.
     """
-    if target.exists():
-        return
     notebook = nbformat.read(template, as_version=4)
     notebook.nbformat_minor = max(notebook.nbformat_minor, 5)
     for cell in notebook.cells:
         cell.setdefault("id", generate_corpus_id())
     notebook.metadata["course"] = {"module": module_id, "session": session_id, "group": number}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".group-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            nbformat.write(notebook, handle)
-        os.link(tmp, target)  # fails if another request created it first: that copy wins
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(tmp)
+    path = PurePosixPath(relative)
+    with no_link_folder(root, path.parent) as fd:
+        tmp = f".group-{secrets.token_hex(4)}.tmp"
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=fd)
+        try:
+            with os.fdopen(out, "w", encoding="utf-8") as handle:
+                nbformat.write(notebook, handle)
+            # fails if the copy exists (or another request made it first): that copy wins
+            os.link(tmp, path.name, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp, dir_fd=fd)

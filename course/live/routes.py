@@ -49,6 +49,8 @@ Participant (only the cookie set by join; no Jupyter auth; each route says so be
   POST   live/sessions/S/me/questions          {text} → 201 question
   PUT    live/sessions/S/me/votes/Q            upvote, idempotent → question
   WS     live/sessions/S/me/ws                 participant channel
+  GET    live/sessions/S/me/notebook           the group's notebook as a download (.ipynb),
+                                               also after the session ended; 404 without one
   GET    live/sessions/S/me/app                {notebook, url}: the session's presentation
                                                app, on a port of its own that serves it
                                                alone, without a login (live.apps); 404
@@ -92,6 +94,12 @@ no inline script):
   GET    /course/live/sessions/S/present       instructor: the projector view, chart, QR code
   GET    /course/live/join                     participant (public): code, then a name
   GET    /course/live/s/S                      participant (join cookie of S)
+  GET    /course/live/s/S/notebook             participant (join cookie of S): sets the group
+                                               cookie ``course-group`` (Path={base_url}) and
+                                               redirects to the group notebook in JupyterLab,
+                                               where the participant is a Jupyter user of
+                                               their group only (course.identity); back to
+                                               the page without a group or once ended
   GET    /course/live/static/…                 scripts and styles (public: code only)
 """
 
@@ -143,9 +151,11 @@ def routes(live: Live) -> list[tuple[str, type, dict[str, Any]]]:
         (f"{session}/me/questions", participant.AskHandler),  # no Jupyter auth: cookie
         (f"{session}/me/votes/{Q}", participant.VoteHandler),  # no Jupyter auth: cookie
         (f"{session}/me/ws", sockets.ParticipantSocket),  # no Jupyter auth: cookie
+        (f"{session}/me/notebook", participant.GroupNotebookDownload),  # no Jupyter auth: cookie
         (f"{session}/me/app", participant.AppHandler),  # no Jupyter auth: cookie
         (f"{PAGES}/join", participant.JoinPage),  # public
         (f"{PAGES}/s/{S}", participant.ParticipantPage),  # no Jupyter auth: cookie
+        (f"{PAGES}/s/{S}/notebook", participant.GroupNotebookPage),  # no Jupyter auth: cookie
         # learner kernels: NO Jupyter auth; their own event credential (auth.events_learner)
         (f"{API}/events", learner_events.EventsHandler),
         # anything else under the API: a JSON 404, before any auth

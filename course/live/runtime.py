@@ -18,6 +18,7 @@ from course.live.apps import RoomApps
 from course.live.channels import Channels
 from course.live.polling import AnswerArgs
 from course.live.ratelimit import RateLimiter
+from course.live.rooms import GroupDirectory
 from course.live.service import LiveService
 from course.live.state import Topic, Update
 
@@ -51,6 +52,9 @@ class Live:
         self._answers: list[tuple[AnswerArgs, asyncio.Future[Any]]] = []
         self._answering = False
         self._answer_task: asyncio.Future[None] | None = None
+        # called with a session id when its groups or state change (group rooms)
+        self.membership_changed: list[Callable[[int], Any]] = []
+        self.rooms: GroupDirectory | None = None  # made by the extension (group rooms)
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (blocking) service call in the store's worker thread."""
@@ -69,8 +73,12 @@ class Live:
         return await future
 
     def touch(self, session_id: int, *topics: Topic) -> None:
-        """Mark what changed in a session; its websockets get the update shortly."""
+        """Mark what changed in a session; its websockets get the update shortly. New groups
+        or a new state also reach the group rooms at once (``membership_changed``)."""
         self.channels.touch(session_id, *topics)
+        if any(kind in ("groups", "session") for kind, _ in topics):
+            for changed in self.membership_changed:
+                changed(session_id)
 
     async def _store_answers(self) -> None:
         try:

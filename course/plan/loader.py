@@ -177,6 +177,8 @@ def _problem(file: str, raw: CommentedMap, error: Any) -> Problem:
         message = f"expected {_EXPECTED[kind]}, found {value!r}"
     elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "assignment"):
         message = f"{value!r} is not a valid id (a letter, then letters, digits, - or _)"
+    elif kind == "literal_error":
+        message = f"{value!r} is not one of {error['ctx']['expected']}"
     elif kind == "value_error":
         message = str(error["ctx"]["error"])
     else:

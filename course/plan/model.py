@@ -17,6 +17,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 EXERCISES_DIR = "exercises"  # nbgrader's source folder: one subfolder per assignment
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+HIDDEN_TESTS_POLICIES = ("hidden", "pass-fail", "after-due")
+"""What a learner's feedback shows of the hidden tests: nothing at all, one line per hidden
+block saying passed or failed (the default), or the tests themselves once the due date passed."""
 BLENDED_MODELS = (
     "station-rotation",
     "lab-rotation",
@@ -79,6 +82,41 @@ class SelfPaced(_Strict):
     opens: date
 
 
+def _share(value: object) -> object:
+    """A share of the maximum score, written ``10%`` or ``0.1``; more than none, at most all."""
+    number: float | None = None
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            number = float(value.strip()[:-1]) / 100
+        except ValueError:
+            raise ValueError(f"{value!r} is not a percentage (write it like 10%)") from None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    if number is None:
+        return value  # pydantic names what was expected
+    if not 0 < number <= 1:
+        raise ValueError(
+            f"{value!r} is not a share of the score above 0 and at most 100% (like 10% or 0.1)"
+        )
+    return number
+
+
+Share = Annotated[float, BeforeValidator(_share)]
+
+
+class LatePenalty(_Strict):
+    """What a late submission loses: ``deduct`` of the maximum score for every ``per``
+    (or part of one) past the learner's due date, at most ``cap`` in all.
+
+    ``per: once`` deducts ``deduct`` once, however late. Applied by ``course export``;
+    the gradebook keeps the raw scores. Example: ``{deduct: 10%, per: day, cap: 50%}``.
+    """
+
+    deduct: Share
+    per: Literal["once", "hour", "day"] = "day"
+    cap: Share = 1.0
+
+
 class GradedExercise(_Strict):
     """A module's graded exercise: the nbgrader assignment ``exercises/<assignment>/``.
 
@@ -88,6 +126,10 @@ class GradedExercise(_Strict):
     assignment: Id
     due: datetime
     mastery: float = Field(0.8, gt=0, le=1, description="share of points that counts as ready")
+    late_penalty: LatePenalty | None = None  # overrides the course's late_penalty
+    hidden_tests: Literal[HIDDEN_TESTS_POLICIES] = Field(  # type: ignore[valid-type]
+        "pass-fail", description="what feedback shows of hidden tests (course feedback)"
+    )
 
 
 class Live(_Strict):
@@ -128,6 +170,7 @@ class Course(_Strict):
     instructors: list[Id] = Field(min_length=1)
     repository: Repository | None = None
     data_dir: RelPath = "var"
+    late_penalty: LatePenalty | None = None  # for every exercise that sets none itself
     modules: list[Module] = Field(min_length=1)
 
     _root: Path = PrivateAttr(default=Path("."))
@@ -174,6 +217,17 @@ class Course(_Strict):
             if module.id == module_id:
                 return module
         raise KeyError(module_id)
+
+    def exercise(self, assignment: str) -> GradedExercise:
+        """The graded exercise of ``assignment``; KeyError when no module has it."""
+        for module in self.modules:
+            if module.exercise and module.exercise.assignment == assignment:
+                return module.exercise
+        raise KeyError(assignment)
+
+    def late_penalty_for(self, assignment: str) -> LatePenalty | None:
+        """The exercise's own late penalty, else the course's, else None (no penalty)."""
+        return self.exercise(assignment).late_penalty or self.late_penalty
 
     def assignments(self) -> list[str]:
         return [m.exercise.assignment for m in self.modules if m.exercise]

@@ -20,6 +20,7 @@ from course.record.events import Event, ProgressEvent, store_events
 from course.record.gradebook import Submission, TestScore
 from course.record.items import ItemStat, item_stats
 from course.record.mastery import Readiness, mastered, module_shares, prerequisites, readiness
+from course.record.outcomes import TestError
 from course.record.store import Database, sqlite_url
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ProgressEvent",
     "Readiness",
     "Submission",
+    "TestError",
     "TestScore",
     "item_stats",
     "load_class",

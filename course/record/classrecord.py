@@ -1,9 +1,10 @@
 """The class as one record: who the learners are and what they did, read once.
 
-Two sources, read-only: progress events (the course server's ``progress_events``
-table, plus any learner event logs given, e.g. an instructor's own laptop) and
-nbgrader's gradebook (students, submissions and per-test scores). A source that does
-not exist yet is an empty source, so a fresh course shows zeros instead of failing.
+Three sources, read-only: progress events (the course server's ``progress_events``
+table, plus any learner event logs given, e.g. an instructor's own laptop),
+nbgrader's gradebook (students, submissions and per-test scores) and the graded
+notebooks' error types (``course.record.outcomes``). A source that does not exist yet
+is an empty source, so a fresh course shows zeros instead of failing.
 Every number about the class (``course.record.mastery``, ``course.record.items``)
 is computed from one ``ClassRecord``, so the dashboard and the presenter page agree.
 """
@@ -20,6 +21,7 @@ from course.layout import gradebook_path
 from course.plan import Course
 from course.record.events import Event, dedupe, read_events, read_log
 from course.record.gradebook import Submission, TestScore, read_gradebook
+from course.record.outcomes import TestError, read_test_errors
 from course.record.roster import load_roster
 
 
@@ -27,6 +29,7 @@ from course.record.roster import load_roster
 class ClassRecord:
     """A class, by learner id: everyone known, every event, submission and test score.
 
+    ``errors`` are the error types the graded test cells raised (``course.record.outcomes``).
     ``learners`` are the roster's learners (``course.record.roster``) once there is
     a roster: the class is who is enrolled, whatever else posted events (the
     instructor trying a lesson) or sits in the gradebook. Without a roster they are
@@ -38,6 +41,7 @@ class ClassRecord:
     events: tuple[Event, ...] = ()
     submissions: tuple[Submission, ...] = ()
     tests: tuple[TestScore, ...] = ()
+    errors: tuple[TestError, ...] = ()
 
 
 def load_class(
@@ -57,4 +61,10 @@ def load_class(
         if len(roster)
         else grades.students | {e.learner for e in found} | {s.learner for s in grades.submissions}
     )
-    return ClassRecord(frozenset(learners), tuple(found), grades.submissions, grades.tests)
+    return ClassRecord(
+        frozenset(learners),
+        tuple(found),
+        grades.submissions,
+        grades.tests,
+        read_test_errors(course),
+    )

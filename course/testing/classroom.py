@@ -134,3 +134,51 @@ def execute(server: CollabServer, client: httpx.Client, kernel_id: str, code: st
     """Run ``code`` once in a kernel through the server's kernel websocket (``KernelSocket``)."""
     with KernelSocket(server, client, kernel_id) as kernel:
         return kernel.run(code)
+
+
+@dataclass
+class Participant:
+    """A join-code participant's browser: the session cookie, then their group's."""
+
+    client: httpx.Client
+    id: int
+    name: str
+    session_id: int
+    landing: str = ""
+
+    def me(self) -> dict[str, Any]:
+        reply = self.client.get(f"/course/api/live/sessions/{self.session_id}/me")
+        reply.raise_for_status()
+        me: dict[str, Any] = reply.json()
+        return me
+
+    def open_group_notebook(self) -> httpx.Response:
+        """Follow the participant page's "Open the group notebook" to JupyterLab's page;
+        the XSRF header is set from then on, as JupyterLab's own requests carry it."""
+        door = self.client.get(f"/course/live/s/{self.session_id}/notebook")
+        if door.status_code != 302:
+            raise AssertionError(f"the notebook's door answered {door.status_code}")
+        self.landing = door.headers["Location"]
+        page = self.client.get(self.landing)
+        if "_xsrf" in self.client.cookies:
+            self.client.headers["X-XSRFToken"] = self.client.cookies["_xsrf"]
+        return page
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """What a websocket of this browser sends: its cookies (and the XSRF header)."""
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies.jar)
+        return {
+            "Cookie": cookies,
+            **{k: v for k, v in self.client.headers.items() if k == "x-xsrftoken"},
+        }
+
+
+def join(server: CollabServer, code: str, name: str) -> Participant:
+    """A new browser joining the session with ``code`` under ``name``."""
+    client = httpx.Client(base_url=server.url, timeout=60)
+    reply = client.post("/course/api/live/join", json={"code": code, "name": name})
+    if reply.status_code != 201:
+        raise AssertionError(f"join answered {reply.status_code}: {reply.text[:300]}")
+    body = reply.json()
+    return Participant(client, body["participant"]["id"], name, body["session"]["id"])

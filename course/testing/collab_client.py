@@ -63,9 +63,20 @@ class _Channel:
 class CollabClient:
     """One collaborator on one notebook; ``doc`` is its local copy of the shared notebook."""
 
-    def __init__(self, server_url: str, token: str, path: str, name: str = "") -> None:
+    def __init__(
+        self,
+        server_url: str,
+        token: str,
+        path: str,
+        name: str = "",
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """``headers`` replace the token: a participant's or learner's cookies (and XSRF
+        header), to join the room as that user."""
         self.server_url = server_url.rstrip("/")
         self.token = token
+        self.headers = headers
         self.path = path
         self.name = name or path
         self.doc = YNotebook()
@@ -188,8 +199,25 @@ class CollabClient:
                 return source
         raise KeyError(f"{self.name}: no cell {cell_id!r}")
 
+    def outputs_of(self, cell_id: str) -> list[dict[str, Any]]:
+        """The cell's outputs as the room holds them."""
+        for ycell in self.doc.ycells:
+            if ycell.get("id") == cell_id:
+                return [dict(output) for output in ycell["outputs"].to_py()]
+        raise KeyError(f"{self.name}: no cell {cell_id!r}")
+
+    def set_outputs(self, cell_id: str, outputs: list[dict[str, Any]]) -> None:
+        """Put a cell's outputs into the room, as JupyterLab does once a cell has run."""
+        for index, ycell in enumerate(self.doc.ycells):
+            if ycell.get("id") == cell_id:
+                self.doc._set_ycell_outputs(self.doc.ycells[index], outputs)
+                return
+        raise KeyError(f"{self.name}: no cell {cell_id!r}")
+
     @property
     def _headers(self) -> dict[str, str]:
+        if self.headers is not None:
+            return dict(self.headers)
         return {"Authorization": f"token {self.token}"}
 
 

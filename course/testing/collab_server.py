@@ -58,7 +58,7 @@ class CollabServer:
     # True: a plain ``jupyter server`` with jupyter-collaboration and none of the kit (no
     # course extension, settings, identity): the reference benchmarks compare against.
     plain: bool = False
-    extra: list[str] = field(default_factory=list)  # more options for the kit's server
+    extra: list[str] = field(default_factory=list)  # more settings, e.g. kernels' limits
 
     @property
     def url(self) -> str:

@@ -72,6 +72,18 @@ def write_credential(workspace: Workspace, credential: str) -> None:
     replace(workspace.folder, f"{PRIVATE}/{CREDENTIAL_FILE}", credential.encode(), mode=0o600)
 
 
+def shipped_files(course: Course, notebook: str) -> list[tuple[str, Path]]:
+    """(path in the course, file) of what a notebook of the course ships with: the files
+    that are not notebooks in its top folder, as a learner's workspace gets them (data,
+    quizzes; never live polls, exercise sources or the data folder)."""
+    top = PurePosixPath(notebook).parts[0]
+    return [
+        (relative, path)
+        for relative, path in _sources(course)
+        if not relative.endswith(".ipynb") and PurePosixPath(relative).parts[0] == top
+    ]
+
+
 def _sources(course: Course) -> list[tuple[str, Path]]:
     """(path in the workspace, file in the course) of the lessons and their folders' files.
 

@@ -68,6 +68,7 @@ def test_the_learners_lab_opens_in_their_workspace_without_terminals(ada) -> Non
     )
     assert config["preferredPath"] == "/var/workspaces/ada"
     assert config["terminalsAvailable"] is False and config["serverRoot"] == ""
+    assert config["token"] == ""  # JupyterLab writes the server's token into every page
 
 
 REFUSED = [

@@ -15,10 +15,21 @@ from course.identity.users import PARTICIPANT, CourseUser, instructor_user, lear
 from tests.sample import copy_sample_course
 
 
-@pytest.mark.parametrize("role", ["", PARTICIPANT, "visitor"])
+@pytest.mark.parametrize("role", ["", "visitor"])
 def test_a_role_without_routes_reaches_no_route(role: str) -> None:
     for path in ("lab", "api/contents/notebooks", "api/kernels", "course/api/live/sessions"):
         assert not may_reach(role, path, "GET", "someone")
+
+
+def test_a_participant_reaches_jupyterlab_but_no_terminal_and_deletes_nothing() -> None:
+    me = "participant-7"
+    assert may_reach(PARTICIPANT, "lab/workspaces/participant-7/tree/x.ipynb", "GET", me)
+    assert may_reach(PARTICIPANT, "api/collaboration/session/x.ipynb", "PUT", me)
+    assert not may_reach(PARTICIPANT, "lab/api/workspaces/participant-8", "PUT", me)
+    assert not may_reach(PARTICIPANT, "api/terminals", "GET", me)
+    assert not may_reach(PARTICIPANT, "api/contents/x.ipynb", "DELETE", me)
+    assert not may_reach(PARTICIPANT, "api/contents/x.ipynb", "PATCH", me)
+    assert not may_reach(PARTICIPANT, "formgrader", "GET", me)
 
 
 def test_a_learner_reaches_their_own_lab_layout_only() -> None:

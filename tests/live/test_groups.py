@@ -78,8 +78,8 @@ def test_form_groups_copies_the_template_once_per_group(sample_course: Path):
     course = load_course(sample_course)
     groups = form_groups(course, "m1", "s1", PEOPLE, size=4)
     assert [g.number for g in groups] == [1, 2, 3]
-    assert groups[0].path == "var/live/s1/group-1.ipynb"
-    assert groups[0].link == "/lab/tree/var/live/s1/group-1.ipynb"
+    assert groups[0].path == "var/live/s1/group-1/notebooks/live/m1-groups.ipynb"
+    assert groups[0].link == "/lab/tree/var/live/s1/group-1/notebooks/live/m1-groups.ipynb"
     template = nbformat.read(sample_course / "notebooks/live/m1-groups.ipynb", as_version=4)
     for group in groups:
         copy = nbformat.read(sample_course / group.path, as_version=4)
@@ -87,6 +87,20 @@ def test_form_groups_copies_the_template_once_per_group(sample_course: Path):
         assert [c.source for c in copy.cells] == [c.source for c in template.cells]
         assert all(c.get("id") for c in copy.cells)
         assert copy.metadata["course"] == {"module": "m1", "session": "s1", "group": group.number}
+
+
+def test_each_group_folder_ships_the_templates_data_and_no_course_secrets(sample_course: Path):
+    course = load_course(sample_course)
+    groups = form_groups(course, "m2", "s1", PEOPLE, count=2)
+    for group in groups:
+        folder = sample_course / "var/live/s1" / f"group-{group.number}"
+        data = folder / "notebooks/data/bike_counts.csv"
+        assert data.read_bytes() == (sample_course / "notebooks/data/bike_counts.csv").read_bytes()
+        # ``../data/bike_counts.csv`` from the notebook's folder is that file
+        assert ((sample_course / group.path).parent / "../data/bike_counts.csv").resolve() == data
+        shipped = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert not any(s.startswith(("exercises/", "var/", "notebooks/polls/")) for s in shipped)
+        assert "course.yml" not in shipped
 
 
 def test_forming_again_keeps_the_work_already_done(sample_course: Path):
@@ -105,7 +119,8 @@ def test_instructor_sees_every_group_notebook(sample_course: Path):
     form_groups(course, "m1", "s1", PEOPLE, count=3)
     form_groups(course, "m2", "s2", PEOPLE, count=2)
     assert session_notebooks(course, "s1", base_url="/hub/user/ada/") == {
-        n: f"/hub/user/ada/lab/tree/var/live/s1/group-{n}.ipynb" for n in (1, 2, 3)
+        n: f"/hub/user/ada/lab/tree/var/live/s1/group-{n}/notebooks/live/m1-groups.ipynb"
+        for n in (1, 2, 3)
     }
     assert session_notebooks(course, "nothing-yet") == {}
 
@@ -120,9 +135,23 @@ def test_missing_module_template_or_bad_session_is_explained(sample_course: Path
     with pytest.raises(GroupError, match=r"has no live\.group_notebook"):
         form_groups(load_course(mini_course), "a", "s1", PEOPLE, size=3)
     with pytest.raises(GroupError, match="cannot name a folder"):
-        group_path(course, "../etc", 1)
+        group_path(course, "../etc", 1, "notebooks/live/m1-groups.ipynb")
 
 
 def test_links_are_quoted_and_respect_the_base_url():
     assert lab_link("var/live/s 1/group-1.ipynb") == "/lab/tree/var/live/s%201/group-1.ipynb"
     assert lab_link("a.ipynb", "/user/ada") == "/user/ada/lab/tree/a.ipynb"
+
+
+def test_a_link_the_groups_kernel_planted_is_not_followed(sample_course: Path):
+    course = load_course(sample_course)
+    groups = form_groups(course, "m1", "s1", PEOPLE, count=2)
+    notebook = sample_course / groups[0].path
+    notebook.unlink()  # the kernel can write its group's folder: swap a folder for a link
+    live = notebook.parent
+    live.rename(live.with_name("moved"))
+    live.symlink_to(sample_course / "exercises/ps1")
+    before = sorted(p.name for p in (sample_course / "exercises/ps1").iterdir())
+    with pytest.raises(GroupError, match="group 1's folder has a link"):
+        form_groups(course, "m1", "s1", PEOPLE, count=2)
+    assert sorted(p.name for p in (sample_course / "exercises/ps1").iterdir()) == before

@@ -104,7 +104,7 @@ def test_each_group_gets_its_own_copy_of_the_group_notebook(
     groups = instructor.post(f"/course/api/live/sessions/{sid}/groups", json={"count": 2}).json()
 
     notebooks = [g["notebook"] for g in groups]
-    assert notebooks == [f"var/live/{sid}/group-1.ipynb", f"var/live/{sid}/group-2.ipynb"]
+    assert notebooks == [f"var/live/{sid}/group-{n}/notebooks/live/m1-groups.ipynb" for n in (1, 2)]
     template = (live_server.course / "notebooks/live/m1-groups.ipynb").read_text()
     for path in notebooks:
         copy = json.loads((live_server.course / path).read_text())
@@ -112,7 +112,9 @@ def test_each_group_gets_its_own_copy_of_the_group_notebook(
             c["source"] for c in json.loads(template)["cells"]
         ]
     mine = people[0].get(f"/course/api/live/sessions/{sid}/me").json()["group"]
-    assert mine["url"].endswith(f"lab/tree/var/live/{sid}/group-{mine['number']}.ipynb")
+    assert mine["url"].endswith(
+        f"lab/tree/var/live/{sid}/group-{mine['number']}/notebooks/live/m1-groups.ipynb"
+    )
 
 
 def test_participants_readiness_and_export(instructor, live_session, join) -> None:

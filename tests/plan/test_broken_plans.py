@@ -151,6 +151,13 @@ CASES = {
         "",
         "YAML syntax error",
     ),
+    "unknown hidden-tests policy": Broken(
+        "      mastery: 0.8\n",
+        "      mastery: 0.8\n      hidden_tests: secret\n",
+        "hidden_tests: secret",
+        "modules[0].exercise.hidden_tests",
+        "'secret' is not one of 'hidden', 'pass-fail' or 'after-due'",
+    ),
     "invalid id": Broken(
         "  - id: b", "  - id: 2nd module", "id: 2nd module", "modules[1].id", "is not a valid id"
     ),

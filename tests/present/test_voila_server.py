@@ -103,3 +103,5 @@ def test_dashboard_renders_without_error_output(
         page = render(url)
     assert page.status_code == 200 and error_outputs(page.text) == []
     assert f"{learners} learners" in page.text
+    if learners:  # the class record's item analysis, the numbers of course report
+        assert "discrimination" in page.text and "most common error" in page.text

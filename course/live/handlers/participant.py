@@ -1,22 +1,26 @@
 """What a join-code participant can reach: joining, their session's ``/me`` routes, the
-join page and the participant page.
+join page, the participant page, and the door to their group's notebook.
 
 These are the only handlers of the extension open without Jupyter's authentication
 (``allow_unauthenticated``). Joining is public (the code is what lets one in); every
-other route checks the session's cookie first (``auth.member_of``), and nothing here
-reaches kernels or files.
+other route checks the session's cookie first (``auth.member_of``). Nothing here
+reaches kernels; the group notebook's door (``GroupNotebookPage``) sets the group
+cookie with which the identity provider makes the participant a Jupyter user of their
+group's folder, room and kernel (``course.identity``), and the download reads only the
+caller's own group's notebook.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from course.identity.participation import GROUP_COOKIE, cookie_value
 from course.live import schemas
-from course.live.auth import member_of, set_participant_cookie, signed_in_learner
+from course.live.auth import cookie_name, member_of, set_participant_cookie, signed_in_learner
 from course.live.errors import Conflict, Forbidden, NotFound
 from course.live.handlers.base import LiveHandler, PageHandler
 from course.live.pages import PAGES
@@ -114,6 +118,24 @@ class VoteHandler(ParticipantHandler):
         self.reply(question)
 
 
+class GroupNotebookDownload(ParticipantHandler):
+    @allow_unauthenticated  # participant: the session cookie is checked by member()
+    async def get(self, session_id: str) -> None:
+        """The group's notebook as a file, during the session and after it ended."""
+        member = self.member(session_id)
+        self.live.limiter.check("read", member)
+        assert self.live.rooms is not None
+        notebook = await self.live.run(
+            self.live.rooms.notebook, member.session_id, member.participant_id
+        )
+        if notebook is None or not notebook.is_file():
+            raise web.HTTPError(404, "your group has no notebook (yet)")
+        self.set_header("Content-Type", "application/x-ipynb+json")
+        self.set_header("Content-Disposition", f'attachment; filename="{notebook.name}"')
+        self.set_header("Cache-Control", "no-store")
+        self.finish(notebook.read_bytes())
+
+
 class AppHandler(ParticipantHandler):
     """Where the session's presentation app is (``course.live.apps``): started on first
     use, on a port of its own that serves that app alone, without a login."""
@@ -159,3 +181,36 @@ class ParticipantPage(PageHandler):
             self.redirect(url_path_join(self.base_url, PAGES, "join"))
             return
         self.page("participant.html", session_id=int(session_id), title="Live session")
+
+
+class GroupNotebookPage(PageHandler):
+    """The participant page's "Open the group notebook": sets the group cookie (path: the
+    whole server, HttpOnly, SameSite=Strict) and opens the notebook in JupyterLab, as the
+    participant's own Jupyter user (``course.identity.provider``)."""
+
+    @allow_unauthenticated  # participant: the session cookie is checked by member_of
+    def get(self, session_id: str) -> None:
+        back = url_path_join(self.base_url, PAGES, "s", session_id)
+        try:
+            member = member_of(self, self.live.service, int(session_id))
+        except Forbidden:
+            self.redirect(url_path_join(self.base_url, PAGES, "join"))
+            return
+        secret = self.get_cookie(cookie_name(member.session_id)) or ""
+        assert self.live.rooms is not None
+        found = self.live.rooms.participation(member.session_id, secret)
+        if found is None or not found.in_group:
+            self.redirect(back)  # no group (yet), or the session ended: the page says so
+            return
+        self.set_cookie(
+            GROUP_COOKIE,
+            cookie_value(member.session_id, secret),
+            path=self.base_url,
+            httponly=True,
+            samesite="Strict",
+            secure=self.request.protocol == "https",
+        )
+        me = quote(f"participant-{found.participant_id}")
+        self.redirect(
+            url_path_join(self.base_url, "lab/workspaces", me, "tree", quote(found.notebook))
+        )

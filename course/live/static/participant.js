@@ -216,8 +216,13 @@
     const others = group.members.filter((m) => !state.me || m.id !== state.me.id).map((m) => (m.anonymous ? "anonymous" : m.name));
     $("group-text").textContent = `Group ${group.number}` + (others.length ? ` with ${others.join(", ")}` : "");
     const link = $("group-link");
-    link.hidden = !group.url;
-    if (group.url) link.href = group.url;
+    const ended = Boolean(state.session && state.session.state === "ended");
+    // the door to the notebook sets the group cookie, then opens it in JupyterLab
+    link.hidden = !group.url || ended;
+    if (group.url) link.href = `${location.pathname.replace(/\/$/, "")}/notebook`;
+    const download = $("group-download");
+    download.hidden = !group.url;
+    download.href = `${Live.base}course/api/live/sessions/${sid}/me/notebook`;
   }
 
   // live updates ------------------------------------------------------------------------
