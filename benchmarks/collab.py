@@ -12,12 +12,22 @@ the group records when each keystroke arrives. At the end every client of a
 group must hold the same notebook, with no cell duplicated and no keystroke
 missing. Prints propagation p50/p95/p99 (target p95 < 100 ms) and the server's
 memory. Loopback only; every wait is bounded; it stops its server itself.
+
+``--plain`` runs the very same clients (same groups, same typing, same seed) a second
+time, against a plain ``jupyter server`` with jupyter-collaboration and none of the
+kit (no course extension, settings or identity), and prints both and the kit's
+ratio to plain: a stall in both is jupyter-collaboration's (or the machine's), a
+stall in the kit's only is the kit's. The kit's server also logs its event-loop
+stalls and slow full garbage collections (``course.live.stalls``), printed here.
+The machine's load average is printed before each run: two shared cores make any
+number from a busy minute noisy.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -32,10 +42,12 @@ from course.plan import load_course
 from course.testing import copy_course
 from course.testing.collab_client import CollabClient, wait_until
 from course.testing.collab_server import CollabServer
+from course.testing.loop_lag import LoopLag
 
 REPO = Path(__file__).resolve().parent.parent
 
 TARGET_P95_MS = 100.0
+STALL = 0.5  # seconds without the kit server's event loop running that get logged
 
 
 @dataclass
@@ -52,6 +64,10 @@ class CollabResult:
     seconds: float
     server_cpu_s: float
     client_cpu_s: float
+    client_lag_ms: tuple[float, float] = (0.0, 0.0)
+    label: str = "kit"
+    load: float = 0.0
+    stalls: str = ""
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -62,8 +78,9 @@ class CollabResult:
         verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
         return "\n".join(
             [
-                f"collaboration: {self.groups} groups × {self.clients} clients, "
-                f"{self.edits_sent} edits in {self.seconds:.1f} s",
+                f"collaboration ({self.label}): {self.groups} groups × {self.clients} clients, "
+                f"{self.edits_sent} edits in {self.seconds:.1f} s "
+                f"(load average {self.load:.1f} before)",
                 f"  converged: {'yes, every client of every group' if self.converged else 'NO'}",
                 f"  deliveries: {self.deliveries} of {self.expected_deliveries}",
                 f"  propagation ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  "
@@ -74,6 +91,9 @@ class CollabResult:
                 f"{self.server_peak_mb:.0f} MB peak",
                 f"  cpu: server {self.server_cpu_s:.1f} s, clients {self.client_cpu_s:.1f} s "
                 f"(one process for all clients)",
+                f"  clients' event loop late by p95 {self.client_lag_ms[0]:.0f} ms, max "
+                f"{self.client_lag_ms[1]:.0f} ms (time the clients, not the server, add)",
+                *([f"  {self.stalls}"] if self.stalls else []),
             ]
         )
 
@@ -158,15 +178,18 @@ async def _connect_all(server: CollabServer, groups: list[Group], per_group: int
 
 async def _measure(
     server: CollabServer, groups: list[Group], per_group: int, edits: int, pause: float
-) -> tuple[list[_Group], bool, float]:
+) -> tuple[list[_Group], bool, float, tuple[float, float]]:
     rooms = await _connect_all(server, groups, per_group)
     for room in rooms:
         room.listen()
     rng = random.Random(0)
+    lag = LoopLag()
+    lag.start()
     started = time.perf_counter()
     await asyncio.gather(
         *(room.type(k, edits, pause, rng) for room in rooms for k in range(per_group))
     )
+    client_lag = lag.stop()
     try:
         await wait_until(lambda: all(r.converged(edits) for r in rooms), 60, "convergence")
         converged = True
@@ -176,20 +199,35 @@ async def _measure(
     for room in rooms:
         for client in room.clients:
             await client.disconnect()
-    return rooms, converged, seconds
+    return rooms, converged, seconds, client_lag
 
 
-def run(groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0) -> CollabResult:
-    """Run the benchmark on a fresh temporary course and one real server; always stops it."""
+def run(
+    groups: int = 10,
+    clients: int = 10,
+    edits: int = 20,
+    pause: float = 1.0,
+    plain: bool = False,
+    options: tuple[str, ...] = (),
+) -> CollabResult:
+    """Run the benchmark on a fresh temporary course and one real server; always stops it.
+
+    ``plain``: the server is plain jupyter-collaboration, without the kit."""
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="collab-bench-") as tmp:
         course = load_course(copy_course(REPO, Path(tmp) / "course"))
         members = [f"learner-{i:04d}" for i in range(groups * clients)]
         formed = form_groups(course, "m1", "bench", members, count=groups)
-        server = CollabServer(course, save_delay=1.0)
-        server.start()
-        cpu_before, client_before = server.cpu_seconds(), time.process_time()
+        server = CollabServer(
+            course,
+            save_delay=1.0,
+            plain=plain,
+            extra=[f"--CourseLiveApp.stall_seconds={STALL}", *options],
+        )
         try:
-            rooms, converged, seconds = asyncio.run(
+            server.start()  # inside: a server that never got ready is stopped too
+            cpu_before, client_before = server.cpu_seconds(), time.process_time()
+            rooms, converged, seconds, client_lag = asyncio.run(
                 asyncio.wait_for(_measure(server, formed, clients, edits, pause), 600)
             )
             rss, peak = server.rss_mb(), server.peak_rss_mb()
@@ -197,6 +235,7 @@ def run(groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0
             client_cpu = time.process_time() - client_before
         finally:
             server.interrupt()
+            stalls = "" if plain else stall_report(server.log_text())
     return CollabResult(
         groups=groups,
         clients=clients,
@@ -210,6 +249,23 @@ def run(groups: int = 10, clients: int = 10, edits: int = 20, pause: float = 1.0
         seconds=seconds,
         server_cpu_s=server_cpu,
         client_cpu_s=client_cpu,
+        label="plain jupyter-collaboration" if plain else " ".join(["kit", *options]),
+        load=load,
+        stalls=stalls,
+        client_lag_ms=client_lag,
+    )
+
+
+def stall_report(log: str) -> str:
+    """The kit server's stalls and slow full collections (``course.live.stalls``)."""
+    lines = log.splitlines()
+    stalled = [line.rsplit(" after ", 1)[-1] for line in lines if "answered again after" in line]
+    slow_gc = [
+        line.split("took ", 1)[-1].split(" s", 1)[0] for line in lines if "full garbage" in line
+    ]
+    return (
+        f"event-loop stalls over {STALL} s: {', '.join(stalled) or 'none'}; "
+        f"slow full garbage collections: {', '.join(s + ' s' for s in slow_gc) or 'none'}"
     )
 
 
@@ -221,10 +277,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pause", type=float, default=1.0, help="mean seconds between one client's keys"
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also run the same clients against plain jupyter-collaboration (no kit) and "
+        "print the kit's ratio to it",
+    )
+    parser.add_argument(
+        "--server-option",
+        action="append",
+        default=[],
+        help="one more option for the kit's server, e.g. "
+        "--server-option=--CourseLiveApp.freeze_heap=False (repeatable)",
+    )
     args = parser.parse_args(argv)
-    result = run(args.groups, args.clients, args.edits, args.pause)
+    options = tuple(args.server_option)
+    result = run(args.groups, args.clients, args.edits, args.pause, options=options)
     print(result.report())
-    return 0 if result.converged else 1
+    if not args.plain:
+        return 0 if result.converged else 1
+    reference = run(args.groups, args.clients, args.edits, args.pause, plain=True)
+    print(reference.report())
+    print(ratio(result, reference))
+    return 0 if result.converged and reference.converged else 1
+
+
+def ratio(kit: CollabResult, plain: CollabResult) -> str:
+    """The kit's propagation over plain jupyter-collaboration's, percentile by percentile."""
+    parts = []
+    for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        mine, theirs = kit.percentile(share), plain.percentile(share)
+        parts.append(f"{name} {mine / theirs:.2f}×" if theirs else f"{name} n/a")
+    return "kit ÷ plain jupyter-collaboration: " + "  ".join(parts)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ import psutil
 import websockets
 
 from course.testing import CourseServer, copy_course
+from course.testing.loop_lag import LoopLag
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -132,31 +133,6 @@ class Result:
                 "not the server, adds to every latency above)",
             ]
         )
-
-
-class LoopLag:
-    """How late this process's event loop wakes up (a 10 ms sleep, overshoot in ms): when
-    the benchmark client itself is starved of CPU, its latencies are the client's."""
-
-    def __init__(self, every: float = 0.01) -> None:
-        self.every, self.lags = every, [0.0]
-        self._task: asyncio.Task[None] | None = None
-
-    async def _sample(self) -> None:
-        while True:
-            before = time.monotonic()
-            await asyncio.sleep(self.every)
-            self.lags.append((time.monotonic() - before - self.every) * 1000)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._sample())
-
-    def stop(self) -> tuple[float, float]:
-        """(p95, max) in ms."""
-        if self._task:
-            self._task.cancel()
-        ordered = sorted(self.lags)
-        return ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
 
 
 class Memory:

@@ -13,7 +13,7 @@ from course.grading.feedback import feedback as make_feedback
 _POLICY = {
     "hidden": "hidden tests left out entirely",
     "pass-fail": "each hidden test shown as one line, passed or failed",
-    "after-due": "hidden tests shown as passed or failed until the due date",
+    "after-due": "hidden tests shown as passed or failed until the last due date",
 }
 
 

@@ -19,7 +19,8 @@ EXERCISES_DIR = "exercises"  # nbgrader's source folder: one subfolder per assig
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
 HIDDEN_TESTS_POLICIES = ("hidden", "pass-fail", "after-due")
 """What a learner's feedback shows of the hidden tests: nothing at all, one line per hidden
-block saying passed or failed (the default), or the tests themselves once the due date passed."""
+block saying passed or failed (the default), or the tests themselves once the due date passed
+for every learner (extensions included)."""
 BLENDED_MODELS = (
     "station-rotation",
     "lab-rotation",

@@ -45,12 +45,18 @@ class ClassRecord:
 
 
 def load_class(
-    course: Course, *, events: Engine | None = None, learner_logs: Iterable[Path] = ()
+    course: Course,
+    *,
+    events: Engine | None = None,
+    learner_logs: Iterable[Path] = (),
+    errors: bool = True,
 ) -> ClassRecord:
     """The class from the server's events, extra learner logs and the gradebook.
 
     ``events`` is the course server's database engine; without it the course's default
-    store file is read, read-only.
+    store file is read, read-only. ``errors=False`` leaves ``ClassRecord.errors`` empty
+    and skips reading every graded notebook: for callers that need mastery and readiness
+    only, many times a minute (the live presenter page).
     """
     logged = (event for folder in learner_logs for event in read_log(course, folder))
     found = dedupe([*read_events(course, events), *logged])
@@ -66,5 +72,5 @@ def load_class(
         tuple(found),
         grades.submissions,
         grades.tests,
-        read_test_errors(course),
+        read_test_errors(course) if errors else (),
     )

@@ -55,6 +55,9 @@ class CollabServer:
     starts: int = 0
     switched_off: list[str] = field(default_factory=lambda: list(UNNEEDED))
     module: str = "jupyter_server"  # what ``python -m`` runs: "course.live" is course serve's
+    # True: a plain ``jupyter server`` with jupyter-collaboration and none of the kit (no
+    # course extension, settings, identity): the reference benchmarks compare against.
+    plain: bool = False
     extra: list[str] = field(default_factory=list)  # more settings, e.g. kernels' limits
 
     @property
@@ -66,6 +69,8 @@ class CollabServer:
         return self.course.data_path / "test-jupyter"
 
     def argv(self) -> list[str]:
+        if self.plain:
+            return self._plain_argv()
         args = server_argv(self.course, port=self.port, ip="127.0.0.1", open_browser=False)
         extra = [
             f"--IdentityProvider.token={self.token}",
@@ -79,11 +84,26 @@ class CollabServer:
         given = {arg.split("=", 1)[0] for arg in args}
         return [*args, *(arg for arg in extra if arg.split("=", 1)[0] not in given)]
 
+    def _plain_argv(self) -> list[str]:
+        """jupyter-collaboration's defaults, with the course's folder as the root."""
+        return [
+            f"--ServerApp.root_dir={self.course.root}",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.open_browser=False",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.allow_root=True",
+            f"--IdentityProvider.token={self.token}",
+            f"--YDocExtension.document_save_delay={self.save_delay}",
+        ]
+
     def start(self, timeout: float = 60) -> None:
         self.course.data_path.mkdir(parents=True, exist_ok=True)
         config = self.jupyter_dir / "config"
         config.mkdir(parents=True, exist_ok=True)
-        settings = {"ServerApp": {"jpserver_extensions": dict.fromkeys(self.switched_off, False)}}
+        (self.jupyter_dir / "data").mkdir(exist_ok=True)  # plain: the file id store goes there
+        off = [*self.switched_off, *(["course.live", "course.identity"] if self.plain else [])]
+        settings = {"ServerApp": {"jpserver_extensions": dict.fromkeys(off, False)}}
         (config / "jupyter_server_config.json").write_text(json.dumps(settings))
         env = {
             **os.environ,
@@ -100,7 +120,11 @@ class CollabServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_ready(timeout)
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.kill()  # a server that never got ready is not left running
+            raise
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -181,6 +181,21 @@ def test_after_due_shows_hidden_tests_only_once_due(
     assert shown == set(secrets)
 
 
+def test_after_due_waits_for_the_last_extension(copy_of_graded: Course, secrets: list[str]) -> None:
+    from course.record.roster import Learner, Roster, save_roster
+
+    course = _set_policy(copy_of_graded, "after-due")
+    slow = Learner("slow", "Slow", "Poke", extensions={ASSIGNMENT: 3 * 24 * 60})  # 3 days
+    save_roster(course, Roster([Learner("full", "Full", "Marks"), slow]))
+    folder = feedback_folder(course, "full", ASSIGNMENT)
+
+    feedback(course, ASSIGNMENT, ["full"], now=datetime(2027, 1, 19, 12, 0))  # slow: 20th
+    assert leaks(folder, secrets) == []
+
+    feedback(course, ASSIGNMENT, ["full"], now=datetime(2027, 1, 21, 12, 0))
+    assert {line for _file, _form, line in leaks(folder, secrets)} == set(secrets)
+
+
 def test_feedback_goes_through_nbgrader_exchange_when_there_is_one(
     copy_of_graded: Course, secrets: list[str]
 ) -> None:

@@ -109,7 +109,10 @@ def test_nothing_of_a_failed_hidden_test_survives_anywhere_in_the_notebook() -> 
     cell = result.cells[1]
     assert cell.source.splitlines()[-1] == "# Hidden tests: failed"
     assert cell.metadata.nbgrader.hidden_tests == [FAILED]
-    assert [o.text for o in cell.outputs] == ["AssertionError in a hidden test\n"]
+    assert [o.text for o in cell.outputs] == [
+        "AssertionError in a hidden test\n",
+        "(This cell's printed output is withheld: it includes checks not shown here.)\n",
+    ]
     assert "checksum" not in cell.metadata.nbgrader
     assert "application/vnd.jupyter.widget-view+json" not in result.cells[0].outputs[0].data
 
@@ -142,3 +145,16 @@ def test_passed_hidden_tests_and_the_other_policies() -> None:
     notebook = new_notebook(cells=[graded_test_cell(1, [])])
     revealed = redacted(notebook, policy="after-due", reveal=True)
     assert SECRET in revealed.cells[0].source
+
+
+def test_a_learners_figure_gets_alt_text_and_a_given_one_stays() -> None:
+    png = "iVBORw0KGgo="
+    plain = new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})
+    described = new_output("display_data", data={"image/png": png}, metadata={"alt": "speeds"})
+    nb = new_notebook(cells=[new_code_cell("plot()", outputs=[plain, described])])
+
+    first, second = redacted(nb).cells[0].outputs
+
+    assert first.metadata["image/png"]["alt"] == "A figure your code drew in this cell"
+    assert "alt" not in second.metadata.get("image/png", {})
+    assert second.metadata["alt"] == "speeds"

@@ -116,3 +116,37 @@ def test_discrimination_needs_two_learners_and_uses_27_percent_groups() -> None:
 
 def test_an_empty_record_has_no_items() -> None:
     assert item_stats(ClassRecord(frozenset())) == []
+
+
+def test_error_types_are_read_from_graded_notebooks_unless_not_wanted(course_copy) -> None:
+    """``load_class`` reads each graded test cell's error type; ``errors=False`` skips it."""
+    import json
+
+    from course.layout import autograded_folder
+    from course.record import load_class
+
+    folder = autograded_folder(course_copy, "ana", "ps1")
+    folder.mkdir(parents=True)
+    cells = [
+        {"cell_type": "code", "source": "", "metadata": {"nbgrader": meta}, "outputs": outs}
+        for meta, outs in [
+            (
+                {"grade": True, "solution": False, "grade_id": "t1"},
+                [
+                    {"output_type": "stream", "text": "x"},
+                    {"output_type": "error", "ename": "KeyError", "evalue": "", "traceback": []},
+                ],
+            ),
+            (
+                {"grade": True, "solution": True, "grade_id": "answer"},  # an answer, not a test
+                [{"output_type": "error", "ename": "NameError", "evalue": "", "traceback": []}],
+            ),
+            ({"grade": True, "solution": False, "grade_id": "t2"}, []),
+        ]
+    ]
+    (folder / "ps1.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}}))
+    (folder.parent.parent / "bob" / "ps1").mkdir(parents=True)
+    (folder.parent.parent / "bob" / "ps1" / "ps1.ipynb").write_text("{not json")
+
+    assert load_class(course_copy).errors == (TestError("ana", "ps1", "t1", "KeyError"),)
+    assert load_class(course_copy, errors=False).errors == ()

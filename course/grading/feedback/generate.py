@@ -51,13 +51,20 @@ class FeedbackReport:
 
 
 def policy_for(course: Course, assignment: str, now: datetime | None = None) -> Policy:
-    """The plan's hidden-tests setting for ``assignment``; ``after-due`` reveals once due."""
+    """The plan's hidden-tests setting for ``assignment``; ``after-due`` reveals once due.
+
+    Due for everyone: the last learner's due date, extensions included (``roster.due``),
+    so no learner still working can be handed the hidden tests by one who is done.
+    """
+    from course.record.roster import due, load_roster
+
     for module in course.modules:
         exercise = module.exercise
         if exercise and exercise.assignment == assignment:
             moment = course.localize(now or datetime.now(UTC))
-            due = course.localize(exercise.due)
-            reveal = exercise.hidden_tests == "after-due" and moment > due
+            learners = [*load_roster(course)] or [None]
+            last = max(due(course, learner, assignment) for learner in learners)
+            reveal = exercise.hidden_tests == "after-due" and moment > last
             return Policy(exercise.hidden_tests, reveal)
     known = ", ".join(course.assignments()) or "none"
     raise FeedbackError(f"{assignment!r} is not an assignment of the course (known: {known})")

@@ -34,6 +34,8 @@ STATUS_LINE = {
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_LINE = re.compile(r"(?:Cell In\s*\[\d*\]|<ipython-input-[^>]*>),\s*line (\d+)")
 _WIDGET_MIME = "application/vnd.jupyter.widget"
+_IMAGES = ("image/png", "image/jpeg")
+IMAGE_ALT = "A figure your code drew in this cell"
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,18 @@ def summary_output(
     The error type always; the message and line only when the raising line is visible
     (before the first hidden block, where the redacted cell's numbering is unchanged).
     ``mention``: say that the error came from a hidden test (not under the ``hidden`` policy).
+    Printed output and results are never kept: the hidden checks may print (a partial-credit
+    cell lists its checks by name), and nothing tells their lines from the visible ones'.
     """
     errors = [o for o in outputs if o.get("output_type") == "error"]
+    withheld = any(o.get("output_type") != "error" for o in outputs)
+    note = NotebookNode(
+        output_type="stream",
+        name="stdout",
+        text="(This cell's printed output is withheld: it includes checks not shown here.)\n",
+    )
     if not errors:
-        return []
+        return [note] if withheld else []
     ename = str(errors[0].get("ename", "Error"))
     visible = raised_at is not None and all(raised_at - 1 < b.begin for b in blocks)
     if visible:
@@ -112,7 +122,20 @@ def summary_output(
         text += f" (line {raised_at} of this cell)"
     else:
         text = f"{ename} in a hidden test" if mention else f"{ename} in a check not shown here"
-    return [NotebookNode(output_type="stream", name="stderr", text=text + "\n")]
+    said = NotebookNode(output_type="stream", name="stderr", text=text + "\n")
+    return [said, note] if withheld else [said]
+
+
+def _give_images_alt_text(output: Any) -> None:
+    """A learner's plots carry no alt text. nbconvert then writes "No description has been
+    provided for this image", and matplotlib's text/plain (``<Figure size … with 1 Axes>``)
+    says little more; a screen reader user learns more from where the figure came from."""
+    for mime in _IMAGES:
+        if mime in output.get("data", {}):
+            meta = output.setdefault("metadata", NotebookNode())
+            own = meta.setdefault(mime, NotebookNode())
+            if isinstance(own, dict) and not own.get("alt") and not meta.get("alt"):
+                own["alt"] = IMAGE_ALT
 
 
 def _is_test_cell(cell: Any) -> bool:
@@ -142,6 +165,7 @@ class RedactHiddenTests(Preprocessor):
         for output in cell.get("outputs", []):
             for mime in [m for m in output.get("data", {}) if m.startswith(_WIDGET_MIME)]:
                 del output.data[mime]
+            _give_images_alt_text(output)
         blocks = hidden_blocks(cell.source, self.begin, self.end)
         if not blocks or self.reveal:
             return cell, resources
