@@ -412,7 +412,9 @@ def stalls(log: str) -> str:
     collections = [line for line in lines if "full garbage collection took" in line]
     if not found and not collections:
         return f"server stalls      none over {STALL_SECONDS} s (course.live.stalls)"
-    report = [f"server stalls      {len(found)} over {STALL_SECONDS} s: {', '.join(ends)}"]
+    report = [
+        f"server stalls      {len(found)} over {STALL_SECONDS} s: {', '.join(ends) or 'none'}"
+    ]
     for i in found:
         report += ["", *lines[i : i + 60]]
     return "\n".join(report + collections)

@@ -4,6 +4,11 @@
 A burst of 1000 answers per second marks the same topic 1000 times, and produces one
 computed message per interval, serialised once and written to every subscriber. The
 first change after a quiet period goes out at once (no added latency when it is calm).
+
+Writing one message to 2,000 participants' sockets takes the event loop about half a
+second (measured by ``course.live.stalls`` in ``benchmarks/live.py``); written in
+slices of ``SLICE`` with the loop free in between, answers and the presenter's pushes
+go on meanwhile. Presenters get theirs first: the projector does not wait for phones.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from course.live.state import Topic, Update
 from course.live.views import dumps
 
 log = logging.getLogger(__name__)
+SLICE = 200  # sockets written between two turns of the event loop
 
 
 class Subscriber(Protocol):
@@ -63,7 +69,7 @@ class Channels:
         self._last[session_id] = loop.time()
         try:
             if topics and self._listened(session_id):
-                self._send(session_id, await self.compute(session_id, topics))
+                await self._send(session_id, await self.compute(session_id, topics))
         except Exception:  # a failed push must not stop later ones; it is logged, not hidden
             log.exception("live session %s: could not push %s", session_id, sorted(topics))
         finally:
@@ -74,18 +80,26 @@ class Channels:
     def _listened(self, session_id: int) -> bool:
         return bool(self.presenters.get(session_id) or self.participants.get(session_id))
 
-    def _send(self, session_id: int, update: Update) -> None:
+    async def _send(self, session_id: int, update: Update) -> None:
         for message in update.presenter:
-            self._fan_out(self.presenters.get(session_id, set()), message)
+            await self._fan_out(self.presenters.get(session_id, set()), message)
         participants = self.participants.get(session_id, {})
         for message in update.participants:
-            self._fan_out(participants, message)
-        for who, participant_id in list(participants.items()):
-            for message in update.personal.get(participant_id, []):
-                self._fan_out([who], message)
+            await self._fan_out(participants, message)
+        if update.personal:
+            for number, (who, participant_id) in enumerate(list(participants.items())):
+                for message in update.personal.get(participant_id, []):
+                    self._push(who, dumps(message))
+                if number % SLICE == SLICE - 1:
+                    await asyncio.sleep(0)
 
-    def _fan_out(self, targets: Any, message: dict[str, Any]) -> None:
+    async def _fan_out(self, targets: Any, message: dict[str, Any]) -> None:
         text = dumps(message)
-        for who in list(targets):
-            who.push(text)
-            self.pushes += 1
+        for number, who in enumerate(list(targets)):
+            self._push(who, text)
+            if number % SLICE == SLICE - 1:
+                await asyncio.sleep(0)  # let requests in between slices
+
+    def _push(self, who: Subscriber, text: str) -> None:
+        who.push(text)
+        self.pushes += 1
