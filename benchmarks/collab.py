@@ -266,12 +266,17 @@ def stall_report(log: str) -> str:
     """The kit server's stalls and slow full collections (``course.live.stalls``)."""
     lines = log.splitlines()
     stalled = [line.rsplit(" after ", 1)[-1] for line in lines if "answered again after" in line]
+    caught = [i for i, line in enumerate(lines) if "event loop has not run" in line]
+    stacks = ["", *[line for i in caught for line in lines[i : i + 40]]] if caught else []
     slow_gc = [
         line.split("took ", 1)[-1].split(" s", 1)[0] for line in lines if "full garbage" in line
     ]
-    return (
-        f"event-loop stalls over {STALL} s: {', '.join(stalled) or 'none'}; "
-        f"slow full garbage collections: {', '.join(s + ' s' for s in slow_gc) or 'none'}"
+    return "\n".join(
+        [
+            f"event-loop stalls over {STALL} s: {', '.join(stalled) or 'none'}; "
+            f"slow full garbage collections: {', '.join(s + ' s' for s in slow_gc) or 'none'}",
+            *stacks,
+        ]
     )
 
 

@@ -16,6 +16,7 @@ thread.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import sys
@@ -39,8 +40,12 @@ class StallWatch:
         self._gc_started = 0.0
         self._callback: PeriodicCallback | None = None
         self._thread: threading.Thread | None = None
+        self._running: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
+        """On the running loop: a loop that has stopped (the server shutting down) is
+        not a stall, and is not reported."""
+        self._running = asyncio.get_running_loop()
         self.beat = time.monotonic()
         self._callback = PeriodicCallback(self._beat, self.interval * 1000)
         self._callback.start()
@@ -68,7 +73,8 @@ class StallWatch:
         main = threading.main_thread().ident
         while not self._stop.wait(self.interval):
             late = time.monotonic() - self.beat - self.interval
-            if late < self.threshold or self._reported:
+            stopped = self._running is None or not self._running.is_running()
+            if late < self.threshold or self._reported or stopped:
                 continue
             self._reported = True
             frames = sys._current_frames()
@@ -105,7 +111,7 @@ def watch_loop(log: logging.Logger, threshold: float) -> StallWatch | None:
     """A started StallWatch on the current loop, or None when ``threshold`` is 0 (off)."""
     if threshold <= 0:
         return None
-    IOLoop.current()  # on the server's loop: PeriodicCallback needs it
+    IOLoop.current()  # on the server's (running) loop: PeriodicCallback needs it
     watch = StallWatch(log, threshold)
     watch.start()
     return watch

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from course.live.heap import LongLivedHeap
-from course.live.stalls import watch_loop
+from course.live.stalls import StallWatch, watch_loop
 
 
 def test_a_blocked_loop_is_reported_with_the_code_that_blocks_it(
@@ -59,3 +59,19 @@ def test_the_heap_is_frozen_at_start_and_after_a_slow_full_collection() -> None:
     assert at_start > 10_000  # the interpreter's modules and the test's objects
     assert after >= at_start + 49_000  # what was made since is frozen too (the 50,000)
     assert freezes == 2
+
+
+def test_a_loop_that_has_stopped_is_not_a_stall(caplog: pytest.LogCaptureFixture) -> None:
+    log = logging.getLogger("course-test-stopped")
+
+    async def scenario() -> StallWatch | None:
+        watch = watch_loop(log, threshold=0.1)  # not stopped: the server shutting down
+        await asyncio.sleep(0.1)
+        return watch
+
+    with caplog.at_level(logging.WARNING, logger="course-test-stopped"):
+        watch = asyncio.run(scenario())
+        time.sleep(0.4)  # the loop is gone; the watch thread is still there
+    assert watch is not None
+    watch.stop()
+    assert "has not run" not in caplog.text
