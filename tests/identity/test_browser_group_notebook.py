@@ -1,8 +1,11 @@
 """In Debian's Chromium: two phone-sized participants join with the code, open their
 group's notebook from the participant page, see each other's typing, and when one runs a
-cell both see its output, in the group's confined kernel on a real course server.
+cell both see its output, in the group's confined kernel on a real course server. Then
+both open the session's presentation app from the same page (``course.live.apps``: the
+kit's Voila on a port of its own) and each moves a slider and sees the app's output change.
 
-Screenshots go to the test's tmp folder, or to ``$COURSE_SCREENSHOTS`` when it is set.
+Screenshots go to the test's tmp folder, or to ``$COURSE_SCREENSHOTS`` when it is set; the
+app's pages are also shot there when a step with them fails.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +80,38 @@ def type_in_first_code_cell(page: Any, text: str) -> None:
     page.keyboard.type(text)
 
 
+def open_app(page: Any) -> Any:
+    """Tap "Open the app" on the participant page (a new tab) and wait for the app's widgets.
+
+    The course server starts the app on the first participant's request, which takes tens
+    of seconds on a loaded machine: hence the long, but bounded, waits."""
+    from playwright.sync_api import expect
+
+    link = page.get_by_role("link", name="Open the app")
+    expect(link).to_be_visible(timeout=120_000)
+    with page.context.expect_page(timeout=30_000) as opened:
+        link.click()
+    app = opened.value
+    expect(app.get_by_role("heading", name=re.compile("How a function maps"))).to_be_visible(
+        timeout=120_000
+    )
+    expect(app.locator(".widget-slider").first).to_be_visible(timeout=120_000)
+    expect(app.locator("pre", has_text="outputs = [")).to_be_visible(timeout=120_000)
+    return app
+
+
+@contextmanager
+def shot_on_failure(folder: Path, **pages: Any) -> Iterator[None]:
+    """Screenshots of ``pages`` (name -> page) in ``folder`` if the block fails."""
+    try:
+        yield
+    except BaseException:
+        for name, page in pages.items():
+            if page is not None and not page.is_closed():
+                page.screenshot(path=folder / f"failed-{name}.png", full_page=True)
+        raise
+
+
 def test_two_phones_share_the_group_notebook_and_its_output(
     course_browser: Any, server: ClassroomServer, shots: Path
 ) -> None:
@@ -115,6 +151,15 @@ def test_two_phones_share_the_group_notebook_and_its_output(
     paths = {url.split("?")[0].split("/", 3)[3] for url in refused}
     assert paths <= HARMLESS, paths
 
+    # The session's app (course.yml: m1's live.present), opened from the participant page.
+    apps: dict[str, Any] = {"ada": None, "grace": None}
+    with shot_on_failure(shots, ada_page=phones[0], grace_page=phones[1]):
+        apps["ada"] = open_app(phones[0])
+    with shot_on_failure(shots, **apps):
+        apps["grace"] = open_app(phones[1])
+        move_the_inputs_slider(apps["ada"], apps["grace"])
+    apps["ada"].screenshot(path=shots / "3-ada-moved-the-slider.png")
+
     with server.instructor() as boss:  # the session ends: the notebook is a download now
         ended = boss.patch(f"/course/api/live/sessions/{session['id']}", json={"state": "ended"})
         assert ended.status_code == 200
@@ -129,3 +174,38 @@ def test_two_phones_share_the_group_notebook_and_its_output(
     assert any("# Ada" in s and "# and Grace" in s for s in sources), sources[:4]
     for page in phones:
         page.context.close()
+
+
+def move_the_inputs_slider(ada: Any, grace: Any) -> None:
+    """Each phone moves the app's "inputs x from" range slider and sees the code, the table
+    and the chart follow, in its own kernel: one phone's move leaves the other's app as it
+    was. Ada drags the lower handle with her finger (a touch-sized mouse drag); Grace
+    focuses the upper handle and presses the arrow key, as a keyboard user would."""
+    from playwright.sync_api import expect
+
+    for app in (ada, grace):  # the app as it opens: inputs -3 to 6
+        expect(app.locator("pre", has_text="range(-3, 7)")).to_be_visible(timeout=30_000)
+    before = ada.locator("img[alt*='Scatter chart']").get_attribute("alt")
+    assert before is not None and "for x from -3 to 6" in before, before
+
+    lower = ada.locator(".widget-hslider", has_text="inputs x from").locator(".noUi-handle-lower")
+    lower.scroll_into_view_if_needed()
+    box = lower.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    ada.mouse.move(x, y)
+    ada.mouse.down()
+    ada.mouse.move(x + 30, y, steps=5)
+    ada.mouse.up()
+    moved = ada.locator("pre", has_text="outputs = [")
+    expect(moved).not_to_contain_text("range(-3, 7)", timeout=30_000)
+    after = ada.locator("img[alt*='Scatter chart']").get_attribute("alt")
+    assert after is not None and after != before, after
+    expect(grace.locator("pre", has_text="range(-3, 7)")).to_be_visible()  # her own kernel
+
+    upper = grace.locator(".widget-hslider", has_text="inputs x from").locator(".noUi-handle-upper")
+    upper.focus()
+    grace.keyboard.press("ArrowLeft")
+    expect(grace.locator("pre", has_text="range(-3, 6)")).to_be_visible(timeout=30_000)
+    chart = grace.locator("img[alt*='for x from -3 to 5']")
+    expect(chart).to_be_visible(timeout=30_000)
