@@ -101,8 +101,9 @@ def open_app(page: Any) -> Any:
 
 
 @contextmanager
-def shot_on_failure(folder: Path, **pages: Any) -> Iterator[None]:
-    """Screenshots of ``pages`` (name -> page) in ``folder`` if the block fails."""
+def shot_on_failure(folder: Path, pages: dict[str, Any]) -> Iterator[None]:
+    """Screenshots of ``pages`` (name -> page, read when the block fails, so pages opened
+    inside it are shot too) in ``folder`` if the block fails."""
     try:
         yield
     except BaseException:
@@ -152,13 +153,12 @@ def test_two_phones_share_the_group_notebook_and_its_output(
     assert paths <= HARMLESS, paths
 
     # The session's app (course.yml: m1's live.present), opened from the participant page.
-    apps: dict[str, Any] = {"ada": None, "grace": None}
-    with shot_on_failure(shots, ada_page=phones[0], grace_page=phones[1]):
-        apps["ada"] = open_app(phones[0])
-    with shot_on_failure(shots, **apps):
-        apps["grace"] = open_app(phones[1])
-        move_the_inputs_slider(apps["ada"], apps["grace"])
-    apps["ada"].screenshot(path=shots / "3-ada-moved-the-slider.png")
+    shown = {"ada-participant-page": phones[0], "grace-participant-page": phones[1]}
+    with shot_on_failure(shots, shown):
+        shown["ada-app"] = open_app(phones[0])
+        shown["grace-app"] = open_app(phones[1])
+        move_the_inputs_slider(shown["ada-app"], shown["grace-app"])
+    shown["ada-app"].screenshot(path=shots / "3-ada-moved-the-slider.png")
 
     with server.instructor() as boss:  # the session ends: the notebook is a download now
         ended = boss.patch(f"/course/api/live/sessions/{session['id']}", json={"state": "ended"})
@@ -176,6 +176,18 @@ def test_two_phones_share_the_group_notebook_and_its_output(
         page.context.close()
 
 
+def assert_sliders_fit_the_phone(app: Any) -> None:
+    """Every slider's track is on the screen and wide enough to drag a handle along (the
+    widgets of one row wrap on a phone instead of squeezing a track to nothing)."""
+    tracks = app.locator(".widget-hslider .noUi-target")
+    assert tracks.count() >= 2
+    for index in range(tracks.count()):
+        box = tracks.nth(index).bounding_box()
+        assert box is not None
+        assert box["width"] >= 150, (index, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (index, box)
+
+
 def move_the_inputs_slider(ada: Any, grace: Any) -> None:
     """Each phone moves the app's "inputs x from" range slider and sees the code, the table
     and the chart follow, in its own kernel: one phone's move leaves the other's app as it
@@ -183,12 +195,14 @@ def move_the_inputs_slider(ada: Any, grace: Any) -> None:
     focuses the upper handle and presses the arrow key, as a keyboard user would."""
     from playwright.sync_api import expect
 
-    for app in (ada, grace):  # the app as it opens: inputs -3 to 6
+    for app in (ada, grace):  # the app as it opens: inputs -3 to 6, sliders that fit
         expect(app.locator("pre", has_text="range(-3, 7)")).to_be_visible(timeout=30_000)
+        assert_sliders_fit_the_phone(app)
     before = ada.locator("img[alt*='Scatter chart']").get_attribute("alt")
     assert before is not None and "for x from -3 to 6" in before, before
 
-    lower = ada.locator(".widget-hslider", has_text="inputs x from").locator(".noUi-handle-lower")
+    inputs = ada.locator(".widget-hslider", has_text="inputs x from")
+    lower = inputs.locator(".noUi-handle-lower")
     lower.scroll_into_view_if_needed()
     box = lower.bounding_box()
     assert box is not None
@@ -197,10 +211,14 @@ def move_the_inputs_slider(ada: Any, grace: Any) -> None:
     ada.mouse.down()
     ada.mouse.move(x + 30, y, steps=5)
     ada.mouse.up()
-    moved = ada.locator("pre", has_text="outputs = [")
-    expect(moved).not_to_contain_text("range(-3, 7)", timeout=30_000)
-    after = ada.locator("img[alt*='Scatter chart']").get_attribute("alt")
-    assert after is not None and after != before, after
+    start = float(lower.get_attribute("aria-valuenow") or "nan")
+    assert -3 < start < 6, start  # a short drag moves it a few steps, not to the end
+    assert inputs.locator(".noUi-handle-upper").get_attribute("aria-valuenow") == "6.0"
+    # the code, the table and the chart follow the handle to where it was let go
+    expect(ada.locator("pre", has_text=f"range({start:.0f}, 7)")).to_be_visible(timeout=30_000)
+    expect(ada.locator("table")).not_to_contain_text("-3", timeout=30_000)
+    chart = ada.locator(f"img[alt*='for x from {start:.0f} to 6']")
+    expect(chart).to_be_visible(timeout=30_000)
     expect(grace.locator("pre", has_text="range(-3, 7)")).to_be_visible()  # her own kernel
 
     upper = grace.locator(".widget-hslider", has_text="inputs x from").locator(".noUi-handle-upper")
