@@ -128,9 +128,13 @@ def test_two_phones_share_the_group_notebook_and_its_output(
         formed = boss.post(f"/course/api/live/sessions/{session['id']}/groups", json={"count": 1})
         assert formed.status_code == 200, formed.text
     refused: list[str] = []
+    failed: list[str] = []  # every answer >= 400 on either phone
+    errors: list[tuple[Any, str]] = []  # (page, error) of every tab a phone opens
     notebooks = []
     for phone in phones:
         phone.context.on("response", lambda r: r.status == 403 and refused.append(r.url))
+        phone.context.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+        phone.context.on("page", lambda p: p.on("pageerror", lambda e, p=p: errors.append((p, e))))
         notebooks.append(open_notebook(phone))
     ada, grace = notebooks
     ada.screenshot(path=shots / "1-ada-notebook.png")
@@ -159,6 +163,10 @@ def test_two_phones_share_the_group_notebook_and_its_output(
         shown["grace-app"] = open_app(phones[1])
         move_the_inputs_slider(shown["ada-app"], shown["grace-app"])
     shown["ada-app"].screenshot(path=shots / "3-ada-moved-the-slider.png")
+    app = re.match(r"https?://[^/]+/", shown["ada-app"].url)
+    assert app is not None and not shown["ada-app"].url.startswith(server.url), app
+    assert [url for url in failed if url.startswith(app[0])] == []  # the app's door
+    assert [str(e) for p, e in errors if p in (shown["ada-app"], shown["grace-app"])] == []
 
     with server.instructor() as boss:  # the session ends: the notebook is a download now
         ended = boss.patch(f"/course/api/live/sessions/{session['id']}", json={"state": "ended"})
