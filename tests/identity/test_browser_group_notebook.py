@@ -157,16 +157,11 @@ def test_two_phones_share_the_group_notebook_and_its_output(
     assert paths <= HARMLESS, paths
 
     # The session's app (course.yml: m1's live.present), opened from the participant page.
-    shown = {"ada-participant-page": phones[0], "grace-participant-page": phones[1]}
-    with shot_on_failure(shots, shown):
-        shown["ada-app"] = open_app(phones[0])
-        shown["grace-app"] = open_app(phones[1])
-        move_the_inputs_slider(shown["ada-app"], shown["grace-app"])
-    shown["ada-app"].screenshot(path=shots / "3-ada-moved-the-slider.png")
-    app = re.match(r"https?://[^/]+/", shown["ada-app"].url)
-    assert app is not None and not shown["ada-app"].url.startswith(server.url), app
-    assert [url for url in failed if url.startswith(app[0])] == []  # the app's door
-    assert [str(e) for p, e in errors if p in (shown["ada-app"], shown["grace-app"])] == []
+    apps = both_open_the_app_and_move_a_slider(phones, shots)
+    origin = re.match(r"https?://[^/]+/", apps[0].url)
+    assert origin is not None and not apps[0].url.startswith(server.url), apps[0].url
+    assert [url for url in failed if url.startswith(origin[0])] == []  # the app's door
+    assert [str(e) for p, e in errors if p in apps] == []
 
     with server.instructor() as boss:  # the session ends: the notebook is a download now
         ended = boss.patch(f"/course/api/live/sessions/{session['id']}", json={"state": "ended"})
@@ -184,6 +179,17 @@ def test_two_phones_share_the_group_notebook_and_its_output(
         page.context.close()
 
 
+def both_open_the_app_and_move_a_slider(phones: list[Any], shots: Path) -> list[Any]:
+    """Both phones tap "Open the app"; each moves a slider; the two app tabs."""
+    shown = {"ada-participant-page": phones[0], "grace-participant-page": phones[1]}
+    with shot_on_failure(shots, shown):
+        shown["ada-app"] = open_app(phones[0])
+        shown["grace-app"] = open_app(phones[1])
+        move_the_inputs_slider(shown["ada-app"], shown["grace-app"])
+    shown["ada-app"].screenshot(path=shots / "3-ada-moved-the-slider.png")
+    return [shown["ada-app"], shown["grace-app"]]
+
+
 def assert_sliders_fit_the_phone(app: Any) -> None:
     """Every slider's track is on the screen and wide enough to drag a handle along (the
     widgets of one row wrap on a phone instead of squeezing a track to nothing)."""
@@ -199,8 +205,9 @@ def assert_sliders_fit_the_phone(app: Any) -> None:
 def move_the_inputs_slider(ada: Any, grace: Any) -> None:
     """Each phone moves the app's "inputs x from" range slider and sees the code, the table
     and the chart follow, in its own kernel: one phone's move leaves the other's app as it
-    was. Ada drags the lower handle with her finger (a touch-sized mouse drag); Grace
-    focuses the upper handle and presses the arrow key, as a keyboard user would."""
+    was. Ada drags the lower handle 30 px (a mouse drag: noUiSlider takes touch and mouse
+    through the same pointer events); Grace focuses the upper handle and presses the
+    arrow key, as a keyboard user would."""
     from playwright.sync_api import expect
 
     for app in (ada, grace):  # the app as it opens: inputs -3 to 6, sliders that fit
