@@ -30,7 +30,8 @@ class Route:
     why: str
 
 
-LEARNER_ROUTES = (
+# What JupyterLab itself needs to open, for every scoped role.
+JUPYTERLAB = (
     Route(r"lab(/tree/.*|/workspaces/{me}(/.*)?)?/?", READ, "the JupyterLab page"),
     Route(r"lab/api/workspaces/{me}", ANY, "their own JupyterLab layout"),
     Route(
@@ -41,29 +42,30 @@ LEARNER_ROUTES = (
     Route(r"(lab/)?static/.*|lab/extensions/.*|favicon\.ico", READ, "code and styles"),
     Route(r"api/(me|status|kernelspecs)(/.*)?|kernelspecs/.*", READ, "who they are; kernels"),
     Route(r"api/config/[\w.-]+", READ, "front-end settings"),
-    Route(r"api/contents(/.*)?|files/.*", ANY, "files (the Authorizer: their workspace only)"),
-    Route(r"api/(kernels|sessions)(/.*)?", ANY, "kernels (the kernel manager: their own)"),
-    Route(r"api/nbconvert|nbconvert/.*", ANY, "downloads of their notebooks"),
-    Route(r"api/collaboration/(session|room)/.*", ANY, "their documents' rooms"),
+)
+
+# The course extension (its instructor routes: the Authorizer) and the browser's own.
+COMMON = (
     Route(r"api/security/csp-report", frozenset({"POST"}), "the browser's CSP reports"),
     Route(r"course/.*", ANY, "the course extension (instructor routes: the Authorizer)"),
     Route(r"logout", ANY, "signing out"),
 )
 
 
+LEARNER_ROUTES = (
+    *JUPYTERLAB,
+    Route(r"api/contents(/.*)?|files/.*", ANY, "files (the Authorizer: their workspace only)"),
+    Route(r"api/(kernels|sessions)(/.*)?", ANY, "kernels (the kernel manager: their own)"),
+    Route(r"api/nbconvert|nbconvert/.*", ANY, "downloads of their notebooks"),
+    Route(r"api/collaboration/(session|room)/.*", ANY, "their documents' rooms"),
+    *COMMON,
+)
+
+
 # A join-code participant: JupyterLab on their group's notebook, nothing of the course.
 # The Authorizer narrows each route to their group's folder, room and kernel.
 PARTICIPANT_ROUTES = (
-    Route(r"lab(/tree/.*|/workspaces/{me}(/.*)?)?/?", READ, "the JupyterLab page"),
-    Route(r"lab/api/workspaces/{me}", ANY, "their own JupyterLab layout"),
-    Route(
-        r"lab/api/(settings|translations|themes|listings|licenses|plugins|build)(/.*)?",
-        READ,
-        "JupyterLab's read-only configuration",
-    ),
-    Route(r"(lab/)?static/.*|lab/extensions/.*|favicon\.ico", READ, "code and styles"),
-    Route(r"api/(me|status|kernelspecs)(/.*)?|kernelspecs/.*", READ, "who they are; kernels"),
-    Route(r"api/config/[\w.-]+", READ, "front-end settings"),
+    *JUPYTERLAB,
     Route(
         r"api/contents(/.*)?|files/.*",
         READ | {"PUT", "POST"},
@@ -72,9 +74,7 @@ PARTICIPANT_ROUTES = (
     Route(r"api/(kernels|sessions)(/.*)?", ANY, "their group's kernel (the kernel manager)"),
     Route(r"api/nbconvert|nbconvert/.*", READ, "downloads of their group's notebook"),
     Route(r"api/collaboration/(session|room)/.*", ANY, "their group's room"),
-    Route(r"api/security/csp-report", frozenset({"POST"}), "the browser's CSP reports"),
-    Route(r"course/.*", ANY, "the course extension (instructor routes: the Authorizer)"),
-    Route(r"logout", ANY, "signing out"),
+    *COMMON,
 )
 
 
