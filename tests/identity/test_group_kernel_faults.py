@@ -87,9 +87,15 @@ def responsive(server: ClassroomServer) -> float:
     return time.monotonic() - started
 
 
-def restart(member: Participant, kernel: str) -> None:
+def restart(member: Participant, kernel: str, timeout: float = 90) -> None:
+    """Restart on request, then wait for the kernel to be idle, as JupyterLab does before
+    it runs a cell (a kernel its limits stopped may be restarting already)."""
     reply = member.client.post(f"/api/kernels/{kernel}/restart")
     assert reply.status_code == 200, reply.text
+    deadline = time.monotonic() + timeout
+    while member.client.get(f"/api/kernels/{kernel}").json()["execution_state"] != "idle":
+        assert time.monotonic() < deadline, "the restarted kernel never became idle"
+        time.sleep(0.2)
 
 
 def with_room(server: ClassroomServer, member: Participant, notebook: str, work) -> list[str]:

@@ -197,39 +197,3 @@ def test_the_instructor_approves_and_hides_words_before_the_projector_shows_them
     assert errors == []
     for context, _ in pages:
         context.close()
-
-
-def test_two_phones_open_the_sessions_app_from_the_participant_page_and_use_it(
-    course_browser: Any, live_server: CourseServer, live_session: dict[str, Any], shots: Path
-) -> None:
-    from playwright.sync_api import expect
-
-    sid, errors = live_session["id"], []
-    for name in ("Ada", "Bo"):
-        context = course_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        phone = context.new_page()
-        phone.on("pageerror", lambda error, name=name: errors.append(f"{name}: {error}"))
-        phone.goto(f"{live_server.url}/course/live/join?code={live_session['join_code']}")
-        phone.get_by_label("Your name").fill(name)
-        phone.get_by_role("button", name="Join").click()
-        phone.wait_for_url(re.compile(rf"/course/live/s/{sid}$"))
-        link = phone.get_by_role("link", name="Open the app")
-        expect(link).to_be_visible(timeout=120_000)  # the first phone starts the app server
-        with context.expect_page() as opened:
-            link.click()
-        app = opened.value
-        app.on("pageerror", lambda error, name=name: errors.append(f"{name}'s app: {error}"))
-        table = app.locator("table").first
-        table.wait_for(timeout=60_000)
-        before = table.inner_text()
-        app.get_by_role("combobox", name="function").select_option("double")
-        app.wait_for_function(
-            "before => { const t = document.querySelector('table'); "
-            "return t !== null && t.innerText !== before; }",
-            arg=before,
-            timeout=30_000,
-        )
-        assert not app.url.startswith(live_server.url)  # the app's own door, no login
-        app.screenshot(path=shots / f"app-phone-{name}.png", full_page=True)
-        context.close()
-    assert errors == []
