@@ -89,6 +89,11 @@ def gradebook_path(course: Course) -> Path:
     return course.data_path / "gradebook.db"
 
 
+def gradebook_url(course: Course) -> str:
+    """The gradebook as nbgrader's ``Gradebook`` and ``CourseDirectory.db_url`` take it."""
+    return f"sqlite:///{gradebook_path(course)}"
+
+
 def release_folder(course: Course, assignment: str) -> Path:
     """The student version of an assignment, as nbgrader's ``generate_assignment`` writes it."""
     return course.data_path / "release" / assignment
@@ -212,7 +217,7 @@ def nbgrader_config(course: Course) -> Config:
     config.CourseDirectory.source_directory = SOURCE_DIRECTORY
     for step in GENERATED_STEPS:
         setattr(config.CourseDirectory, f"{step}_directory", f"{course.data_dir}/{step}")
-    config.CourseDirectory.db_url = f"sqlite:///{gradebook_path(course)}"
+    config.CourseDirectory.db_url = gradebook_url(course)
     config.Exchange.root = str(exchange_folder(course))
     # Fetched assignments go into the course folder. nbgrader's assignment list also
     # reads its configuration again from there (it would read it from the server's

@@ -23,7 +23,12 @@ from typing import Any
 
 from nbgrader.api import Gradebook
 
-from course.layout import SOURCE_DIRECTORY, ensure_gradebook, gradebook_path, live_store_path
+from course.layout import (
+    SOURCE_DIRECTORY,
+    ensure_gradebook,
+    gradebook_url,
+    live_store_path,
+)
 from course.learn.events import KIT, VERBS
 from course.plan import Course, load_course
 from course.record import Database, sqlite_url, store_events
@@ -113,7 +118,7 @@ def _event_row(course: Course, learner: str, index: int, check: Check) -> dict[s
 
 def write_grades(course: Course, learners: list[SyntheticLearner], cells: list[Cell]) -> None:
     ensure_gradebook(course)
-    with Gradebook(f"sqlite:///{gradebook_path(course)}") as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         for cell in cells:
             gb.update_or_create_assignment(cell.assignment)
             gb.update_or_create_notebook(cell.notebook, cell.assignment)

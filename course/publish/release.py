@@ -36,7 +36,7 @@ from course.errors import CourseError
 from course.layout import (
     SOURCE_DIRECTORY,
     ensure_gradebook,
-    gradebook_path,
+    gradebook_url,
     nbgrader_config,
     release_folder,
 )
@@ -44,7 +44,6 @@ from course.plan import Course
 
 __all__ = [
     "ReleaseError",
-    "gradebook_url",
     "read_source",
     "release",
     "source_notebooks",
@@ -242,10 +241,6 @@ def _last_error(records: Sequence[logging.LogRecord]) -> str:
 
 
 _GENERIC_ERRORS = ("There was an error processing", "Please see")
-
-
-def gradebook_url(course: Course) -> str:
-    return f"sqlite:///{gradebook_path(course)}"
 
 
 def _no_default_preprocessors(config: Config) -> Config:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from course.layout import ensure_gradebook, gradebook_path
+from course.layout import ensure_gradebook, gradebook_url
 from course.plan import Course
 from course.record.roster import Roster
 
@@ -30,7 +30,7 @@ def sync_gradebook(course: Course, roster: Roster) -> SyncReport:
 
     ensure_gradebook(course)
     report = SyncReport()
-    with Gradebook(f"sqlite:///{gradebook_path(course)}", course_id=course.id) as gradebook:
+    with Gradebook(gradebook_url(course), course_id=course.id) as gradebook:
         for learner in roster:
             gradebook.update_or_create_student(
                 learner.id,

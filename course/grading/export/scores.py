@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from course.errors import CourseError
-from course.layout import gradebook_path
+from course.layout import gradebook_path, gradebook_url
 from course.plan import Course, LatePenalty
 from course.record.roster import Learner, Roster, due, load_roster
 
@@ -107,7 +107,7 @@ def read_scores(course: Course, assignments: list[str] | None = None) -> ClassSc
         known = ", ".join(course.assignments())
         raise ExportError(f"{', '.join(unknown)}: not an assignment of {course.id} ({known})")
     roster = load_roster(course)
-    with Gradebook(f"sqlite:///{path}", course_id=course.id) as gradebook:
+    with Gradebook(gradebook_url(course), course_id=course.id) as gradebook:
         in_gradebook = {row.name: row for row in gradebook.assignments}
         wanted = assignments or [name for name in course.assignments() if name in in_gradebook]
         missing = [name for name in wanted if name not in in_gradebook]
